@@ -1,0 +1,3 @@
+module zhiyin
+
+go 1.26
