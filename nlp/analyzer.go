@@ -1,0 +1,54 @@
+package nlp
+
+import "fmt"
+
+// Analyzer is the text pipeline of one lexicon generation: the segmenter
+// with the domain words and every synonym word, and the synonym lookup.
+// It is immutable and safe for concurrent use.
+type Analyzer struct {
+	Seg *Segmenter
+	Syn *Synonyms
+}
+
+// NewAnalyzer builds the pipeline for a lexicon. Synonym words join the
+// dictionary so that the segmenter keeps them whole.
+func NewAnalyzer(words []Word, groups []SynonymGroup) (*Analyzer, error) {
+	syn := NewSynonyms(groups)
+	all := make([]Word, 0, len(words)+len(syn.alts))
+	seen := map[string]bool{}
+	for _, w := range words {
+		n := Normalize(w.Text)
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		all = append(all, w)
+	}
+	for _, w := range syn.Words() {
+		if !seen[w] && len([]rune(w)) > 1 {
+			seen[w] = true
+			all = append(all, Word{Text: w})
+		}
+	}
+	seg, err := NewSegmenter(all)
+	if err != nil {
+		return nil, fmt.Errorf("nlp: build analyzer: %w", err)
+	}
+	return &Analyzer{Seg: seg, Syn: syn}, nil
+}
+
+// ContentTokens returns the tokens of text without stop words, in order,
+// each term once.
+func (a *Analyzer) ContentTokens(text string) []Token {
+	toks := a.Seg.Tokens(text)
+	out := toks[:0]
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if IsStop(t.Term) || seen[t.Term] {
+			continue
+		}
+		seen[t.Term] = true
+		out = append(out, t)
+	}
+	return out
+}

@@ -1,0 +1,143 @@
+package nlp
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns the copy of s used for search: invisible and control
+// characters removed, NFKC (full-width → half-width, ＵＳＢ → USB), case
+// folded, traditional characters converted to simplified (機房遷移 → 机房迁移),
+// runs of white space folded to one space. What people are shown and quoted
+// is never normalised; only the search copy is.
+func Normalize(s string) string {
+	n, _ := NormalizeOffsets(s)
+	return n
+}
+
+// NormalizeOffsets is Normalize that also returns, for every byte of the
+// result, the byte offset in s of the rune it came from, plus one final entry
+// len(s): so a token at n[i:j] covers s[off[i]:off[j]]. Highlighting needs
+// this to mark matches in the original text.
+func NormalizeOffsets(s string) (string, []int) {
+	var b strings.Builder
+	b.Grow(len(s))
+	off := make([]int, 0, len(s)+1)
+	var runes []rune // the normalised runes, one per output rune, for t2s
+	var from []int   // byte offset in s of each normalised rune
+	space := true    // drop leading space, fold runs
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				continue // invalid UTF-8: drop the byte
+			}
+		}
+		if invisible(r) {
+			continue
+		}
+		for _, nr := range foldRune(r) {
+			if unicode.IsSpace(nr) {
+				if space {
+					continue
+				}
+				space = true
+				nr = ' '
+			} else {
+				space = false
+			}
+			runes = append(runes, nr)
+			from = append(from, i)
+		}
+	}
+	for len(runes) > 0 && runes[len(runes)-1] == ' ' {
+		runes, from = runes[:len(runes)-1], from[:len(from)-1]
+	}
+	runes = toSimplified(runes)
+	for k, r := range runes {
+		n := utf8.RuneLen(r)
+		b.WriteRune(r)
+		for j := 0; j < n; j++ {
+			off = append(off, from[k])
+		}
+	}
+	off = append(off, len(s))
+	return b.String(), off
+}
+
+// foldRune applies NFKC and lower-casing to one rune. NFKC per rune is enough
+// here: the compositions it would make across runes (combining accents) do not
+// occur in Chinese guideline text, and per-rune work keeps the offset map exact.
+func foldRune(r rune) []rune {
+	if r < utf8.RuneSelf {
+		return []rune{unicode.ToLower(r)}
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	out := []rune(norm.NFKC.String(string(buf[:n])))
+	for i, x := range out {
+		out[i] = unicode.ToLower(x)
+	}
+	return out
+}
+
+// invisible reports characters that carry no text: controls (but white
+// space), zero-width and format characters (U+200B, U+200D, U+FEFF, …).
+func invisible(r rune) bool {
+	if r == '\t' || r == '\n' || r == '\r' {
+		return false
+	}
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 0x200B
+}
+
+var (
+	t2sOnce sync.Once
+	t2s     *opencc.OpenCC
+)
+
+// toSimplified converts traditional characters with OpenCC's t2s
+// dictionaries. OpenCC converts by phrase, which can change the number of
+// runes; then the offset map would no longer line up, so we fall back to
+// converting rune by rune (character-level t2s is what search needs anyway).
+func toSimplified(rs []rune) []rune {
+	t2sOnce.Do(func() {
+		// The dictionaries are embedded in the module; New fails only for an
+		// unknown conversion name.
+		t2s, _ = opencc.New("t2s")
+	})
+	if t2s == nil || !hasHan(rs) {
+		return rs
+	}
+	conv, err := t2s.Convert(string(rs))
+	if err != nil {
+		return rs
+	}
+	out := []rune(conv)
+	if len(out) == len(rs) {
+		return out
+	}
+	out = make([]rune, len(rs))
+	for i, r := range rs {
+		c, err := t2s.Convert(string(r))
+		cr := []rune(c)
+		if err != nil || len(cr) != 1 {
+			out[i] = r
+			continue
+		}
+		out[i] = cr[0]
+	}
+	return out
+}
+
+func hasHan(rs []rune) bool {
+	for _, r := range rs {
+		if r >= 0x3400 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,285 @@
+package nlp
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// generalDict is the trimmed general dictionary (see internal/gendict).
+//
+//go:embed dict/zh_s_top.txt
+var generalDict string
+
+// defaultWordFreq is the frequency given to lexicon words that state none:
+// high enough that a domain term beats the general words it could be cut into.
+const defaultWordFreq = 3000
+
+// Token is one word of a text with its byte offsets in the ORIGINAL text
+// (before normalisation), so that matches can be highlighted there.
+type Token struct {
+	Term  string // normalised form
+	Start int
+	End   int
+}
+
+// Segmenter cuts normalised Chinese text into words with gse. It is immutable
+// once built and safe for concurrent use: a lexicon change builds a new one
+// (gse's dictionary must not change while it segments).
+type Segmenter struct {
+	seg   gse.Segmenter
+	total float64 // sum of dictionary frequencies, for Info
+	words map[string]bool
+}
+
+// NewSegmenter builds a segmenter from the embedded general dictionary plus
+// the given domain words. The dictionary is loaded in one pass (gse's
+// CalcToken, the expensive step, runs once).
+func NewSegmenter(domain []Word) (*Segmenter, error) {
+	var b strings.Builder
+	b.Grow(len(generalDict) + 32*len(domain))
+	b.WriteString(generalDict)
+	words := make(map[string]bool, len(domain))
+	for _, w := range domain {
+		t := Normalize(w.Text)
+		if t == "" || strings.ContainsAny(t, " \t\n") {
+			return nil, fmt.Errorf("nlp: lexicon word %q is empty or contains space", w.Text)
+		}
+		freq := w.Freq
+		if freq <= 0 {
+			freq = defaultWordFreq
+		}
+		words[t] = true
+		b.WriteString(t)
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(freq))
+		if w.POS != "" {
+			b.WriteByte(' ')
+			b.WriteString(w.POS)
+		}
+		b.WriteByte('\n')
+	}
+	s := &Segmenter{words: words}
+	s.seg.SkipLog = true
+	if err := s.seg.LoadDictStr(b.String()); err != nil {
+		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
+	}
+	s.fixSingleChars()
+	s.total = s.seg.Dict.TotalFreq()
+	return s, nil
+}
+
+// singleCharFreq is the frequency given to a character that the dictionary
+// holds only inside longer words.
+const singleCharFreq = 1000
+
+// fixSingleChars gives single characters usable frequencies. gse's loader
+// sets every one-character entry to frequency 2, and a character the
+// dictionary knows only as a prefix (会, 报) is found with frequency 0, whose
+// log is -Inf in the DAG cut: both distort the cut ("明天会下雨" became
+// 明/天会/下雨, "报数据" 报数/据). We put back the listed frequencies, and
+// give the prefix-only characters a modest one. Cut reads frequencies
+// directly, so no second CalcToken is needed.
+func (s *Segmenter) fixSingleChars() {
+	listed := map[rune]bool{}
+	for _, line := range strings.Split(generalDict, "\n") {
+		word, rest, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(word)
+		if size != len(word) || r < 0x3400 {
+			if size != len(word) {
+				for _, c := range word {
+					if c >= 0x3400 && !listed[c] {
+						listed[c] = false
+					}
+				}
+			}
+			continue
+		}
+		freqText, _, _ := strings.Cut(rest, " ")
+		freq, err := strconv.ParseFloat(freqText, 64)
+		if err != nil || freq <= 0 {
+			continue
+		}
+		listed[r] = true
+		_ = s.seg.ReAddToken(word, freq)
+	}
+	for c, ok := range listed {
+		if !ok {
+			if f, _, _ := s.seg.Dict.Find([]byte(string(c))); f == 0 {
+				_ = s.seg.AddToken(string(c), singleCharFreq)
+			}
+		}
+	}
+}
+
+// Tokens cuts text into words (precise mode) and returns those holding a
+// letter or digit, with offsets into text.
+func (s *Segmenter) Tokens(text string) []Token {
+	return s.cut(text, false)
+}
+
+// SearchTokens is Tokens plus the dictionary words inside long words
+// (电子政务外网 also yields 电子政务, 政务, 外网): the index uses it so that a
+// shorter everyday word finds the clause that uses the long formal term.
+func (s *Segmenter) SearchTokens(text string) []Token {
+	return s.cut(text, true)
+}
+
+func (s *Segmenter) cut(text string, search bool) []Token {
+	norm, off := NormalizeOffsets(text)
+	if norm == "" {
+		return nil
+	}
+	// gse's DAG cut (jieba's method) without HMM: HMM merges unknown
+	// characters into words, which helps with 运维 but also glues 时要 and
+	// the like; the domain lexicon covers the terms that matter instead.
+	pieces := s.seg.Cut(norm, false)
+	out := make([]Token, 0, len(pieces))
+	pos := 0
+	for _, p := range pieces {
+		// Cut returns every piece in order; offsets are ours to compute.
+		i := strings.Index(norm[pos:], p)
+		if i < 0 {
+			continue // cannot happen for a normalised text; never panic
+		}
+		start, end := pos+i, pos+i+len(p)
+		pos = end
+		out = appendToken(out, norm, off, start, end)
+		if search && utf8.RuneCountInString(p) >= 3 {
+			out = s.appendSubwords(out, norm, off, start, end)
+		}
+	}
+	return out
+}
+
+// appendSubwords adds the dictionary words of two or more characters found
+// inside norm[start:end], so that the index finds 电子政务外网 from 外网.
+func (s *Segmenter) appendSubwords(out []Token, norm string, off []int, start, end int) []Token {
+	word := norm[start:end]
+	var idx []int // byte index of each rune, plus len
+	for i := range word {
+		idx = append(idx, i)
+	}
+	idx = append(idx, len(word))
+	n := len(idx) - 1
+	for i := 0; i < n; i++ {
+		for j := i + 2; j <= n; j++ {
+			if i == 0 && j == n {
+				continue // the word itself
+			}
+			if s.Known(word[idx[i]:idx[j]]) {
+				out = appendToken(out, norm, off, start+idx[i], start+idx[j])
+			}
+		}
+	}
+	return out
+}
+
+func appendToken(out []Token, norm string, off []int, start, end int) []Token {
+	if start < 0 || end > len(norm) || start >= end {
+		return out
+	}
+	term := norm[start:end]
+	if !hasWordRune(term) {
+		return out
+	}
+	return append(out, Token{Term: term, Start: off[start], End: off[end]})
+}
+
+func hasWordRune(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Parts splits a compound word into the dictionary words (two characters or
+// more) that make it up, fewest pieces first: 国产软硬件 → 国产, 软硬件. It
+// returns nil for a word of fewer than three characters or one that such
+// words cannot cover whole.
+func (s *Segmenter) Parts(word string) []string {
+	rs := []rune(word)
+	n := len(rs)
+	if n < 3 {
+		return nil
+	}
+	// best[i]: fewest pieces covering rs[:i]; -1 when none.
+	best := make([]int, n+1)
+	from := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		best[i] = -1
+		for j := 0; j+2 <= i; j++ {
+			if best[j] < 0 || (j == 0 && i == n) {
+				continue
+			}
+			if !s.Known(string(rs[j:i])) && !s.words[string(rs[j:i])] {
+				continue
+			}
+			if best[i] < 0 || best[j]+1 < best[i] {
+				best[i], from[i] = best[j]+1, j
+			}
+		}
+	}
+	if best[n] < 2 {
+		return nil
+	}
+	var parts []string
+	for i := n; i > 0; i = from[i] {
+		parts = append([]string{string(rs[from[i]:i])}, parts...)
+	}
+	return parts
+}
+
+// Known reports whether term (normalised) is in the dictionary.
+func (s *Segmenter) Known(term string) bool {
+	// Find also answers true, with frequency 0, for a prefix of a word.
+	freq, _, ok := s.seg.Dict.Find([]byte(term))
+	return ok && freq > 0
+}
+
+// Freq returns the dictionary frequency of term (normalised), 0 when the
+// dictionary lacks it.
+func (s *Segmenter) Freq(term string) float64 {
+	freq, _, ok := s.seg.Dict.Find([]byte(term))
+	if !ok {
+		return 0
+	}
+	return freq
+}
+
+// Domain reports whether term (normalised) is a word of the domain lexicon.
+func (s *Segmenter) Domain(term string) bool {
+	return s.words[term]
+}
+
+// Info is the self-information of term in bits, -log2(freq/total), from the
+// general dictionary: everyday words (人员, 处理, 晚上) carry little, specific
+// ones (带宽, 护照) much. Words the dictionary lacks get the information of a
+// word seen once. gse gives every single character the same tiny frequency,
+// so single characters are capped low: alone they rarely name a topic.
+func (s *Segmenter) Info(term string) float64 {
+	runes := len([]rune(term))
+	freq, _, ok := s.seg.Dict.Find([]byte(term))
+	if !ok || freq <= 0 {
+		freq = 1
+	}
+	info := math.Log2(s.total / freq)
+	if runes == 1 && info > singleCharInfo {
+		info = singleCharInfo
+	}
+	return info
+}
+
+// singleCharInfo caps the information of a one-character word.
+const singleCharInfo = 11
