@@ -30,6 +30,9 @@ type Answer struct {
 	Kind       Kind       `json:"kind"`
 	Notice     string     `json:"notice,omitempty"`
 	Revision   int64      `json:"revision,omitempty"`
+	// ID identifies the logged question (for feedback); empty when no
+	// question log is configured.
+	ID string `json:"id,omitempty"`
 }
 
 // Citation points at one clause: the source of an answer or a suggestion.
@@ -37,6 +40,7 @@ type Answer struct {
 type Citation struct {
 	Doc      string `json:"doc"`
 	DocTitle string `json:"doc_title"`
+	DocShort string `json:"doc_short_title,omitempty"` // for tight screens (WeChat)
 	Clause   string `json:"clause"`
 	Label    string `json:"label"`
 	Title    string `json:"title"`

@@ -1,0 +1,169 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"zhiyin/nlp"
+)
+
+// generation is one immutable build of the knowledge base: the documents,
+// the analyzer of its lexicon, the index and the clause profiles. Questions
+// hold it for reading; a publish retires it once they are done.
+type generation struct {
+	rev     int64
+	k       Knowledge
+	an      *nlp.Analyzer
+	idx     Index
+	w       weigher
+	docs    map[string]*Document
+	clauses map[string]*clauseInfo // by ClauseKey
+	order   []string               // clause keys in corpus order
+
+	mu      sync.RWMutex // held for reading while answering
+	retired bool
+}
+
+// clauseInfo is a clause with what answering needs to know of it.
+type clauseInfo struct {
+	key     string
+	doc     *Document
+	clause  Clause
+	vocab   map[string]bool // terms of the text, title and FAQ questions
+	textVoc map[string]bool // terms of the text and title alone
+	faqs    []faqQuestion   // the FAQ questions that point here first
+	sents   []sentence      // the text cut into sentences, for quotes
+	related []string        // keys of clauses the FAQ entries also name
+}
+
+// faqQuestion is one FAQ question (standard or similar) as a term set.
+type faqQuestion struct {
+	text   string
+	terms  map[string]bool
+	weight float64 // sum of the terms' weights
+}
+
+func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBuilder) (*generation, error) {
+	an, err := nlp.NewAnalyzer(k.Lexicon.Words, k.Lexicon.Synonyms)
+	if err != nil {
+		return nil, fmt.Errorf("kb: lexicon: %w", err)
+	}
+	g := &generation{
+		rev: rev, k: k, an: an, w: weigher{an: an},
+		docs:    map[string]*Document{},
+		clauses: map[string]*clauseInfo{},
+	}
+	for i := range g.k.Documents {
+		d := &g.k.Documents[i]
+		g.docs[d.ID] = d
+		if d.Status == StatusRepealed {
+			continue // never cited as an answer
+		}
+		for _, c := range d.Clauses {
+			if c.Text == "" {
+				continue // a bare heading answers nothing
+			}
+			key := ClauseKey(d.ID, c.ID)
+			ci := &clauseInfo{key: key, doc: d, clause: c, sents: splitSentences(c.Text)}
+			for i := range ci.sents {
+				ci.sents[i].terms = g.termSet(ci.sents[i].text)
+			}
+			ci.textVoc = g.termSet(c.Title + "\n" + c.Text)
+			ci.vocab = map[string]bool{}
+			for t := range ci.textVoc {
+				ci.vocab[t] = true
+			}
+			g.clauses[key] = ci
+			g.order = append(g.order, key)
+		}
+	}
+	faqText := map[string][]string{}
+	for _, f := range g.k.FAQs {
+		if len(f.Clauses) == 0 {
+			continue
+		}
+		ci := g.clauses[ClauseKey(f.Doc, f.Clauses[0])]
+		if ci == nil {
+			continue // points at a missing, empty or repealed clause
+		}
+		for _, other := range f.Clauses[1:] {
+			if ok := g.clauses[ClauseKey(f.Doc, other)]; ok != nil && !containsString(ci.related, ok.key) {
+				ci.related = append(ci.related, ok.key)
+			}
+		}
+		for _, q := range append([]string{f.Question}, f.Similar...) {
+			terms := g.termSet(q)
+			for t := range terms {
+				ci.vocab[t] = true
+			}
+			fq := faqQuestion{text: q, terms: terms}
+			for t := range terms {
+				fq.weight += g.w.weight(t)
+			}
+			ci.faqs = append(ci.faqs, fq)
+			faqText[ci.key] = append(faqText[ci.key], q)
+		}
+	}
+	docs := make([]IndexDoc, 0, len(g.order))
+	for _, key := range g.order {
+		ci := g.clauses[key]
+		docs = append(docs, IndexDoc{
+			Key: key, Doc: ci.doc.ID, Clause: ci.clause.ID, DocTitle: ci.doc.Title,
+			Label: ci.clause.Label, Title: ci.clause.Title, Text: ci.clause.Text,
+			FAQ: faqText[key],
+		})
+	}
+	idx, err := build(ctx, docs, an)
+	if err != nil {
+		return nil, fmt.Errorf("kb: build index: %w", err)
+	}
+	g.idx = idx
+	return g, nil
+}
+
+// termSet returns the content terms of text, with the dictionary words
+// inside long words, as a set.
+func (g *generation) termSet(text string) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range g.an.Seg.SearchTokens(text) {
+		if !nlp.IsStop(t.Term) {
+			set[t.Term] = true
+		}
+	}
+	return set
+}
+
+// hold takes the generation for reading; false once it is retired.
+func (g *generation) hold() bool {
+	g.mu.RLock()
+	if g.retired {
+		g.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+func (g *generation) release() { g.mu.RUnlock() }
+
+// retire waits for the questions holding g, then closes its index.
+func (g *generation) retire() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.retired {
+		return
+	}
+	g.retired = true
+	if g.idx != nil {
+		_ = g.idx.Close() // an in-memory index has nothing left to flush
+	}
+}
+
+func containsString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

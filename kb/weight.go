@@ -1,0 +1,136 @@
+package kb
+
+import (
+	"regexp"
+
+	"zhiyin/nlp"
+)
+
+// qterm is one content term of a question.
+type qterm struct {
+	term   string
+	w      float64  // how much of the question's meaning it carries
+	alts   []string // synonyms from the lexicon
+	domain bool     // a word of the domain lexicon
+	// parts are the dictionary words that make up a compound term
+	// (国产软硬件 → 国产, 软硬件), each with its synonyms: a clause that says
+	// 国产可控软硬件 covers the question's 国产软硬件 through them.
+	parts [][]string
+}
+
+// weigher turns a term's general-language information into a weight.
+//
+// Why information and not BM25's IDF: over one guideline of 52 clauses, IDF
+// says little about which words of a question matter. The general
+// dictionary's frequencies do: scenario words people wrap a question in
+// (人员, 晚上, 处理, 系统) are frequent and weigh little; the words that say
+// what is asked (带宽, 护照, 账号, 值班) are rare and weigh much. A question is
+// answered only when the clause covers most of that weight, so a question
+// that shares a term with a clause but asks about something else (电子政务外网
+// + 带宽) is refused.
+type weigher struct{ an *nlp.Analyzer }
+
+const (
+	// infoFloor is subtracted from a term's information (bits): words of
+	// everyday frequency end up near zero. Calibrated on the project's own
+	// question set (kb/testdata/questions.tsv).
+	infoFloor = 10.0
+	// domainInfo is the information a domain lexicon word has at least: the
+	// lexicon gives its words a high frequency so that they cut whole, which
+	// must not make them look common.
+	domainInfo = 15.0
+	minWeight  = 0.3
+	maxWeight  = 9.0
+	// lightWeight is the weight of modal words and negations: they matter
+	// for which rule a quote states, not for whether a clause is on topic.
+	lightWeight = 0.3
+)
+
+// countWord matches a number with its measure word (一台, 几个, 两套): how
+// many of a thing is rarely what a question is about.
+var countWord = regexp.MustCompile(`^[一二两三四五六七八九十几半每][个台套次项家条位名种份张些天年月]$`)
+
+// lightWords are kept in questions (they carry rules) but weigh little.
+var lightWords = map[string]bool{
+	"能": true, "能不能": true, "可以": true, "可不可以": true, "可": true, "要": true,
+	"要不要": true, "应": true, "应该": true, "应当": true, "必须": true, "须": true,
+	"需": true, "需要": true, "需不需要": true, "会": true, "会不会": true, "得": true,
+	"行": true, "行不行": true, "行吗": true, "好": true, "不": true, "没": true,
+	"没有": true, "不能": true, "不得": true, "不再": true, "不用": true, "有": true,
+	"有没有": true, "允许": true, "想": true, "打算": true, "准备": true, "还能": true,
+	"吗": true, "了": true, "就": true, "搞": true, "弄": true, "做": true, "用": true,
+	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
+}
+
+func (w weigher) weight(term string) float64 {
+	if lightWords[term] || countWord.MatchString(term) {
+		return lightWeight
+	}
+	seg := w.an.Seg
+	if !seg.Domain(term) && !seg.Known(term) {
+		return unknownWeight(term)
+	}
+	info := seg.Info(term)
+	if seg.Domain(term) && info < domainInfo {
+		info = domainInfo
+	}
+	x := info - infoFloor
+	switch {
+	case x < minWeight:
+		return minWeight
+	case x > maxWeight:
+		return maxWeight
+	}
+	return x
+}
+
+// unknownWeight weighs a word the dictionary lacks. (Capping rare dictionary
+// words as well was measured and lost more refusals than it won answers.) Such a "word" is most
+// often what the segmenter made of a typo or a rare combination (部暑 →
+// 系统部, 加点功能 → 加点), so its dictionary information would be
+// overstated; numbers (50, 2018) are specific and weigh more.
+func unknownWeight(term string) float64 {
+	digits, latin := true, true
+	for _, r := range term {
+		if r < '0' || r > '9' {
+			digits = false
+		}
+		if r >= 0x80 {
+			latin = false
+		}
+	}
+	switch {
+	case digits:
+		return 6
+	case latin:
+		return 4
+	}
+	return 3
+}
+
+// query returns the content terms of a question with weights and synonyms.
+func (g *generation) query(text string) []qterm {
+	toks := g.an.ContentTokens(text)
+	out := make([]qterm, 0, len(toks))
+	for _, t := range toks {
+		qt := qterm{
+			term:   t.Term,
+			w:      g.w.weight(t.Term),
+			alts:   g.an.Syn.Of(t.Term),
+			domain: g.an.Seg.Domain(t.Term),
+		}
+		parts := g.an.Seg.Parts(t.Term)
+		light := len(parts) > 0
+		for _, p := range parts {
+			qt.parts = append(qt.parts, append([]string{p}, g.an.Syn.Of(p)...))
+			light = light && (lightWords[p] || nlp.IsStop(p))
+		}
+		if light {
+			// A "word" made of modal and function words only (能不能自己
+			// cut as 能/不能自己) is as light as its parts.
+			qt.w = lightWeight
+		}
+		out = append(out, qt)
+	}
+	return out
+}
