@@ -38,6 +38,26 @@ var answerTypes = []answerType{
 		states: regexp.MustCompile(`申请|申报|报送|报市|审核|核准|提交|提出|同意|办理|备案`),
 	},
 	{
+		name:   "materials",
+		asks:   regexp.MustCompile(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么`),
+		states: regexp.MustCompile(`材料|资料|报告|文件|清单|证明|依据|目录`),
+	},
+	{
+		name:   "vendor",
+		asks:   regexp.MustCompile(`(什么|哪些|哪个|哪家|哪款|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`),
+		states: regexp.MustCompile(`公司|厂商|品牌|型号|服务商|中标|运营商`),
+	},
+	{
+		name:   "standard",
+		asks:   regexp.MustCompile(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则`),
+		states: regexp.MustCompile(`标准|规范|指标|细则|办法`),
+	},
+	{
+		name:   "where to go",
+		asks:   regexp.MustCompile(`(在哪|哪里|哪儿|去哪|到哪)(里)?(办|申请|领|拿|交|开|买)`),
+		states: regexp.MustCompile(`(到|向|由|通过|经)[^，。；,;]{0,16}(中心|平台|系统|机构|部门|单位|委|办|局|大厅)`),
+	},
+	{
 		name:   "quantity",
 		asks:   regexp.MustCompile(`多少|几次|几年|比例|百分之几|占比`),
 		states: regexp.MustCompile(`[0-9０-９]|[一二两三四五六七八九十半][年次个天日月倍周]|百分之`),

@@ -76,6 +76,11 @@ func foldRune(r rune) []rune {
 	if r < utf8.RuneSelf {
 		return []rune{unicode.ToLower(r)}
 	}
+	if (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) {
+		// CJK Unified Ideographs have no compatibility mapping and no case:
+		// the common case skips NFKC's tables.
+		return []rune{r}
+	}
 	var buf [utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], r)
 	out := []rune(norm.NFKC.String(string(buf[:n])))
