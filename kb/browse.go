@@ -72,7 +72,7 @@ func (s *Service) Clause(doc, clause string) (ClauseView, error) {
 // marked. Unlike Ask it decides nothing; it lists. It returns a CodeInvalid
 // error for a blank or over-long query.
 func (s *Service) Search(ctx context.Context, query string, limit int) ([]SearchHit, error) {
-	if err := ValidateQuestion(query); err != nil {
+	if err := validateText(query, "请输入要搜索的词语", "搜索内容太长了（%d 字），请精简到 %d 字以内"); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 100 {

@@ -34,6 +34,7 @@ type clauseInfo struct {
 	textVoc map[string]bool // terms of the text and title alone
 	faqs    []faqQuestion   // the FAQ questions that point here first
 	sents   []sentence      // the text cut into sentences, for quotes
+	norm    []rune          // the letters of the normalised title and text, for phrase matches
 	related []string        // keys of clauses the FAQ entries also name
 }
 
@@ -41,7 +42,8 @@ type clauseInfo struct {
 type faqQuestion struct {
 	text   string
 	terms  map[string]bool
-	weight float64 // sum of the terms' weights
+	words  []string // the same terms as a slice: iterating a map is slow on the hot path
+	weight float64  // sum of the terms' weights
 }
 
 func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBuilder) (*generation, error) {
@@ -70,6 +72,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 				ci.sents[i].terms = g.termSet(ci.sents[i].text)
 			}
 			ci.textVoc = g.termSet(c.Title + "\n" + c.Text)
+			ci.norm = letters(nlp.Normalize(c.Title + "\n" + c.Text))
 			ci.vocab = map[string]bool{}
 			for t := range ci.textVoc {
 				ci.vocab[t] = true
@@ -100,6 +103,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			fq := faqQuestion{text: q, terms: terms}
 			for t := range terms {
 				fq.weight += g.w.weight(t)
+				fq.words = append(fq.words, t)
 			}
 			ci.faqs = append(ci.faqs, fq)
 			faqText[ci.key] = append(faqText[ci.key], q)

@@ -78,7 +78,7 @@ func TestQuestionSetAccuracy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	floors := map[string]float64{"plain": 0.95, "colloquial": 0.80, "oos": 0.80, "greeting": 1.0}
+	floors := map[string]float64{"plain": 0.97, "colloquial": 0.88, "oos": 0.85, "greeting": 1.0}
 	for cat, floor := range floors {
 		v := rep.ByCategory[cat]
 		if v[1] == 0 {
@@ -125,8 +125,8 @@ func TestFollowUps(t *testing.T) {
 		}
 	}
 	t.Logf("follow-ups: %d/%d right", right, total)
-	if float64(right) < 0.8*float64(total) {
-		t.Errorf("follow-ups: %d/%d right, floor 80%%:\n%s", right, total, strings.Join(misses, "\n"))
+	if float64(right) < 0.9*float64(total) {
+		t.Errorf("follow-ups: %d/%d right, floor 90%%:\n%s", right, total, strings.Join(misses, "\n"))
 	}
 }
 

@@ -106,6 +106,9 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	if err := ValidateQuestion(q.Text); err != nil {
 		return Answer{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, WrapError(CodeUnavailable, err, "请求已取消")
+	}
 	g := s.acquire()
 	defer g.release()
 	var prev *turn
@@ -135,6 +138,10 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 // ValidateQuestion returns a CodeInvalid error, with a message for end
 // users, when text is empty, blank, or longer than MaxQuestionRunes.
 func ValidateQuestion(text string) error {
+	return validateText(text, "问题不能为空，请输入您要咨询的问题", "问题太长了（%d 字），请精简到 %d 字以内")
+}
+
+func validateText(text, emptyMsg, longMsg string) error {
 	n := 0
 	blank := true
 	for _, r := range text {
@@ -144,10 +151,10 @@ func ValidateQuestion(text string) error {
 		}
 	}
 	if blank {
-		return Errorf(CodeInvalid, "问题不能为空，请输入您要咨询的问题")
+		return Errorf(CodeInvalid, "%s", emptyMsg)
 	}
 	if n > MaxQuestionRunes {
-		return Errorf(CodeInvalid, "问题太长了（%d 字），请精简到 %d 字以内", n, MaxQuestionRunes)
+		return Errorf(CodeInvalid, longMsg, n, MaxQuestionRunes)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ var fieldBoost = map[string]float64{
 	"text":   1.0,
 	"title":  1.5,
 	"faq":    1.2,
+	"all":    1.0,
 	"bigram": 0.3,
 }
 
@@ -44,6 +45,7 @@ type document struct {
 	Title  string   `json:"title"`
 	Text   string   `json:"text"`
 	FAQ    []string `json:"faq"`
+	All    string   `json:"all"` // title, text and FAQ together, for related terms
 	Bigram string   `json:"bigram"`
 }
 
@@ -67,9 +69,10 @@ func Build(ctx context.Context, docs []kb.IndexDoc, an *nlp.Analyzer) (kb.Index,
 		}
 		bd := document{
 			Doc: d.Doc, Clause: d.Clause, Label: d.Label, Title: d.Title, Text: d.Text,
-			FAQ:    d.FAQ,
-			Bigram: d.Title + "\n" + d.Text + "\n" + strings.Join(d.FAQ, "\n"),
+			FAQ: d.FAQ,
 		}
+		bd.All = d.Title + "\n" + d.Text + "\n" + strings.Join(d.FAQ, "\n")
+		bd.Bigram = bd.All
 		if err := b.Index(d.Key, bd); err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("bleveindex: index %s: %w", d.Key, err)
@@ -119,6 +122,7 @@ func newMapping(an *nlp.Analyzer) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt("title", text("gse", false))
 	dm.AddFieldMappingsAt("text", text("gse", false))
 	dm.AddFieldMappingsAt("faq", text("gse", false))
+	dm.AddFieldMappingsAt("all", text("gse", false))
 	dm.AddFieldMappingsAt("bigram", text("bigram", false))
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = "gse"
@@ -142,7 +146,12 @@ func (x *Index) Search(ctx context.Context, terms []kb.QueryTerm, limit int) ([]
 			continue
 		}
 		seen[t.Term] = true
-		for _, f := range []string{"text", "title", "faq"} {
+		fields := []string{"text", "title", "faq"}
+		if t.Related {
+			// Synonyms and parts are many: one searcher each, over all text.
+			fields = []string{"all"}
+		}
+		for _, f := range fields {
 			q := bleve.NewTermQuery(t.Term)
 			q.SetField(f)
 			q.SetBoost(t.Boost * fieldBoost[f])
