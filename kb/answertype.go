@@ -19,8 +19,13 @@ type answerType struct {
 var answerTypes = []answerType{
 	{
 		name:   "money",
-		asks:   regexp.MustCompile(`多少钱|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用`),
+		asks:   regexp.MustCompile(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用`),
 		states: regexp.MustCompile(`[0-9]\s*(元|万|亿)|免费|不收费|收取`),
+	},
+	{
+		name:   "frequency",
+		asks:   regexp.MustCompile(`(多久|多长时间|隔多少天|几天|几个月)[^，。？?]{0,6}一次|频率|多频繁|每隔多久`),
+		states: regexp.MustCompile(`每(年|月|周|天|日|季度|季)|[0-9一二两三四五六七八九十]+\s*次|定期`),
 	},
 	{
 		name:   "duration",
