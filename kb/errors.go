@@ -21,6 +21,7 @@ const (
 	CodeTooLarge     Code = "too_large"    // body or upload over its limit
 	CodeRateLimited  Code = "rate_limited" // too many requests
 	CodePrecondition Code = "precondition" // a required precondition (If-Match) is missing
+	CodeStale        Code = "stale"        // the precondition (If-Match) names an older version
 )
 
 // Error is an error with a code and a message for end users (in Chinese).

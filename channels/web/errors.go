@@ -30,6 +30,7 @@ var statusOf = map[kb.Code]int{
 	kb.CodeTooLarge:      http.StatusRequestEntityTooLarge,
 	kb.CodeRateLimited:   http.StatusTooManyRequests,
 	kb.CodePrecondition:  http.StatusPreconditionRequired,
+	kb.CodeStale:         http.StatusPreconditionFailed,
 	codeMethodNotAllowed: http.StatusMethodNotAllowed,
 	codeUnsupportedType:  http.StatusUnsupportedMediaType,
 }

@@ -63,6 +63,10 @@ type Config struct {
 	TrustedProxies []string
 	// Mounts are served as they are, outside /api.
 	Mounts []Mount
+	// Admin turns on the admin API under /api/v1/admin; nil leaves it out.
+	Admin *AdminConfig
+	// Shed bounds the concurrent work of the answering endpoints (loadshed.go).
+	Shed ShedConfig
 }
 
 // gin's debug mode prints every route and warnings to stdout; the mode is
@@ -76,9 +80,12 @@ type Server struct {
 	engine   *gin.Engine
 	metrics  *metrics
 	limiter  *limiter // nil when rate limiting is off
+	shedder  *shedder // nil when load shedding is off
 	console  *console
 	salt     [16]byte // hashes client addresses into kb.Question.User
 	draining atomic.Bool
+	admin    *adminAuth // nil without Config.Admin
+	adminState
 }
 
 // New builds the server. It returns an error for a malformed trusted proxy,
@@ -100,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(s)
+	s.shedder = newShedder(cfg.Shed, s.metrics.reg)
 	if cfg.RateLimit > 0 {
 		s.limiter = newLimiter(cfg.RateLimit, 2*cfg.RateLimit)
 	}
@@ -129,13 +137,54 @@ func (s *Server) routes() error {
 	e.GET("/metrics", s.metrics.handler)
 
 	api := e.Group("/api/v1")
-	api.POST("/ask", s.rateLimit, s.ask)
+	api.POST("/ask", s.rateLimit, s.loadShed, s.ask)
 	api.POST("/feedback", s.rateLimit, s.feedback)
 	api.GET("/documents", s.documents)
 	api.GET("/documents/:doc", s.document)
 	api.GET("/documents/:doc/clauses/:clause", s.clause)
-	api.GET("/search", s.search)
+	api.GET("/search", s.loadShed, s.search)
 	api.GET("/openapi.json", s.openAPI)
+
+	if s.cfg.Admin != nil {
+		s.admin = newAdminAuth(s.cfg.Admin.Token)
+		viewer, editor, admin := s.requireRole(kb.RoleViewer), s.requireRole(kb.RoleEditor), s.requireRole(kb.RoleAdmin)
+		adm := api.Group("/admin")
+		adm.POST("/login", s.login)
+		adm.POST("/logout", viewer, s.logout)
+		adm.GET("/me", viewer, s.me)
+		adm.GET("/users", admin, s.listUsers)
+		adm.POST("/users", admin, s.createUser)
+		adm.DELETE("/users/:name", admin, s.deleteUser)
+		adm.GET("/audit", admin, s.auditLog)
+		adm.GET("/documents", viewer, s.adminDocuments)
+		adm.POST("/documents", editor, s.createDocument)
+		adm.GET("/documents/:doc", viewer, s.adminDocument)
+		adm.PUT("/documents/:doc", editor, s.updateDocument)
+		adm.DELETE("/documents/:doc", editor, s.deleteDocument)
+		adm.GET("/documents/:doc/clauses/:clause", viewer, s.adminClause)
+		adm.PUT("/documents/:doc/clauses/:clause", editor, s.updateClause)
+		adm.POST("/documents/:doc/clauses", editor, s.addClause)
+		adm.DELETE("/documents/:doc/clauses/:clause", editor, s.deleteClause)
+		adm.GET("/faqs", viewer, s.adminFAQs)
+		adm.POST("/faqs", editor, s.createFAQ)
+		adm.GET("/faqs/:id", viewer, s.adminFAQ)
+		adm.PUT("/faqs/:id", editor, s.updateFAQ)
+		adm.DELETE("/faqs/:id", editor, s.deleteFAQ)
+		adm.GET("/lexicon/words", viewer, s.adminWords)
+		adm.POST("/lexicon/words", editor, s.createWord)
+		adm.GET("/lexicon/words/:word", viewer, s.adminWord)
+		adm.PUT("/lexicon/words/:word", editor, s.updateWord)
+		adm.DELETE("/lexicon/words/:word", editor, s.deleteWord)
+		adm.GET("/lexicon/synonyms", viewer, s.adminSynonyms)
+		adm.POST("/lexicon/synonyms", editor, s.createSynonym)
+		adm.GET("/lexicon/synonyms/:id", viewer, s.adminSynonym)
+		adm.PUT("/lexicon/synonyms/:id", editor, s.updateSynonym)
+		adm.DELETE("/lexicon/synonyms/:id", editor, s.deleteSynonym)
+		adm.GET("/drafts", viewer, s.drafts)
+		adm.POST("/publish", editor, s.publish)
+		adm.GET("/revisions", viewer, s.revisions)
+		adm.POST("/revisions/:n/restore", editor, s.restore)
+	}
 
 	for _, p := range []string{"/", "/c/:doc/:clause"} {
 		e.GET(p, s.consolePage)

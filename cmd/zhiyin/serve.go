@@ -20,7 +20,7 @@ import (
 
 	"zhiyin/channels/web"
 	"zhiyin/kb"
-	"zhiyin/kb/jsonl"
+	"zhiyin/kb/sqlite"
 )
 
 func init() {
@@ -41,9 +41,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		"requests per second per client on the POST endpoints, burst twice that; 0 turns limiting off (env ZHIYIN_RATE_LIMIT)")
 	proxies := fl.String("trusted-proxies", envOr("ZHIYIN_TRUSTED_PROXIES", ""),
 		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (env ZHIYIN_TRUSTED_PROXIES)")
+	maxConcurrent := fl.String("max-concurrent", envOr("ZHIYIN_MAX_CONCURRENT", "0"),
+		"questions answered at once, the rest queue; 0 is twice the cores (env ZHIYIN_MAX_CONCURRENT)")
+	shedWait := fl.String("shed-wait", envOr("ZHIYIN_SHED_WAIT", web.DefaultQueueWait.String()),
+		"longest a question waits for its turn before 503; 0 turns load shedding off (env ZHIYIN_SHED_WAIT)")
+	benchNoop := fl.Bool("bench-noop", envOr("ZHIYIN_BENCH_NOOP", "") == "true",
+		"also serve "+benchNoopPath+", a no-op JSON handler for benchmarks (env ZHIYIN_BENCH_NOOP=true)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: zhiyin serve [--addr HOST:PORT] [--data DIR] [--log-level LEVEL] [--log-format text|json]\n"+
-			"                    [--rate-limit N] [--trusted-proxies CIDR,...]")
+			"                    [--rate-limit N] [--trusted-proxies CIDR,...] [--max-concurrent N] [--shed-wait DURATION]")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -63,10 +69,18 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		fmt.Fprintf(stderr, "zhiyin serve: --rate-limit %q: want a number of requests per second, 0 or more\n", *rateLimit)
 		return errUsage
 	}
+	shed, err := parseShed(*maxConcurrent, *shedWait)
+	if err != nil {
+		fmt.Fprintf(stderr, "zhiyin serve: %v\n", err)
+		return errUsage
+	}
 
 	srv := &Server{
 		Addr: *addr, DataDir: *dataDir, Logger: logger,
 		RateLimit: rate, TrustedProxies: splitList(*proxies),
+		AdminToken: envOr("ZHIYIN_ADMIN_TOKEN", ""),
+		Shed:       shed,
+		BenchNoop:  *benchNoop,
 	}
 	if err := srv.Run(ctx); err != nil {
 		return err
@@ -120,6 +134,9 @@ type Server struct {
 	Logger         *slog.Logger
 	RateLimit      float64  // per client per second on POST endpoints; 0 is off
 	TrustedProxies []string // CIDRs whose X-Forwarded-For is believed
+	AdminToken     string   // ZHIYIN_ADMIN_TOKEN: an admin credential while set
+	Shed           web.ShedConfig
+	BenchNoop      bool // serve benchNoopPath (benchmarks only)
 	// ShutdownTimeout bounds how long Close waits for requests in flight
 	// (default 20 s: less than the 30 s orchestrators usually allow).
 	ShutdownTimeout time.Duration
@@ -127,7 +144,8 @@ type Server struct {
 	ln          net.Listener
 	http        *http.Server
 	web         *web.Server
-	log         *jsonl.Log
+	db          *sqlite.DB
+	log         *sqlite.Log
 	wechat      http.Handler // nil when the channel is off
 	svc         atomic.Pointer[kb.Service]
 	cancelBuild context.CancelFunc
@@ -169,7 +187,13 @@ func (s *Server) Run(ctx context.Context) (err error) {
 		}
 	}()
 
-	if s.log, err = jsonl.Open(s.DataDir, jsonl.Options{Logger: s.Logger}); err != nil {
+	if s.db, err = sqlite.Open(ctx, s.DataDir); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := seedStore(ctx, s.db, s.DataDir); err != nil {
+		return fmt.Errorf("load knowledge base: %w", err)
+	}
+	if s.log, err = s.db.OpenLog(sqlite.LogOptions{Logger: s.Logger}); err != nil {
 		return fmt.Errorf("question log: %w", err)
 	}
 	wechatPath, wechat, err := newWeChatHandler(s.svc.Load, s.Logger)
@@ -182,10 +206,15 @@ func (s *Server) Run(ctx context.Context) (err error) {
 		Logger:         s.Logger,
 		RateLimit:      s.RateLimit,
 		TrustedProxies: s.TrustedProxies,
+		Admin:          s.adminConfig(),
 	}
 	if wechat != nil {
 		s.wechat = wechat
 		cfg.Mounts = append(cfg.Mounts, web.Mount{Path: wechatPath, Handler: wechat})
+	}
+	cfg.Shed = s.Shed
+	if s.BenchNoop {
+		cfg.Mounts = append(cfg.Mounts, web.Mount{Path: benchNoopPath, Handler: http.HandlerFunc(benchNoop)})
 	}
 	if s.web, err = web.New(cfg); err != nil {
 		return err
@@ -226,7 +255,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 func (s *Server) build(ctx context.Context) {
 	defer close(s.built)
 	start := time.Now()
-	svc, src, err := openService(ctx, s.DataDir, kb.Options{Log: s.web.CountQuestions(s.log)})
+	svc, src, err := serviceFromStore(ctx, s.db, kb.Options{Log: s.web.CountQuestions(s.log)})
 	if err != nil {
 		if ctx.Err() == nil {
 			s.fail(fmt.Errorf("load knowledge base: %w", err))
@@ -343,6 +372,11 @@ func (s *Server) cleanup() error {
 	if s.log != nil {
 		if err := s.log.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("question log: %w", err))
+		}
+	}
+	if s.db != nil {
+		if err := s.db.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("store: %w", err))
 		}
 	}
 	return errors.Join(errs...)

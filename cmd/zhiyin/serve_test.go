@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"zhiyin/kb"
-	"zhiyin/kb/jsonl"
+	"zhiyin/kb/sqlite"
 )
 
 // startServer runs the serve Server on a free port with a fresh data
@@ -230,25 +230,26 @@ func TestServeEndToEnd(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	questions := readFile(t, filepath.Join(dir, jsonl.QuestionsFile))
-	if !strings.Contains(questions, a.ID) || !strings.Contains(questions, "单位还能自己建机房吗？") {
-		t.Errorf("questions.jsonl:\n%s", questions)
-	}
-	if fb := readFile(t, filepath.Join(dir, jsonl.FeedbackFile)); !strings.Contains(fb, a.ID) {
-		t.Errorf("feedback.jsonl:\n%s", fb)
-	}
-	if _, err := client.Get(base + "/healthz"); err == nil {
-		t.Error("still serving after Close")
-	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
+	db, err := sqlite.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	defer db.Close()
+	qlog, err := db.OpenLog(sqlite.LogOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := qlog.Entries(context.Background(), 10)
+	if err != nil || len(entries) != 1 || entries[0].ID != a.ID || entries[0].Question != "单位还能自己建机房吗？" {
+		t.Errorf("logged questions: %+v, %v", entries, err)
+	}
+	if n, err := qlog.FeedbackCount(context.Background()); err != nil || n != 1 {
+		t.Errorf("logged feedback: %d, %v", n, err)
+	}
+	qlog.Close()
+	if _, err := client.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after Close")
+	}
 }
 
 // TestServeFinishesInFlightRequests: a request still arriving when the
