@@ -252,10 +252,34 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 			}
 		}
 	}
-	if len(ranked) == 0 || !ranked[0].answered {
+	if len(ranked) == 0 || !ranked[0].answered || g.markedOutOfScope(q, ranked[0]) {
 		return g.refusal(ranked), cur
 	}
 	return g.build(ranked, q), cur
+}
+
+// negativeMinSim is how close a question must be to an editor's
+// out-of-scope question to be refused like it (weighted Jaccard overlap).
+const negativeMinSim = 0.6
+
+// markedOutOfScope reports whether the question reads like one an editor
+// marked as out of scope, more closely than like the best clause's FAQ
+// questions: then it is refused even though its words match the clause.
+func (g *generation) markedOutOfScope(q []qterm, best scored) bool {
+	if len(g.negs) == 0 {
+		return false
+	}
+	total := 0.0
+	for _, t := range q {
+		total += t.w
+	}
+	m := newMatcher(q, total)
+	for i := range g.negs {
+		if sim := m.similarity(&g.negs[i]); sim >= negativeMinSim && sim >= best.faqSim {
+			return true
+		}
+	}
+	return false
 }
 
 // better reports whether ranking a beats b: an answer beats a refusal, else

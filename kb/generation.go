@@ -20,6 +20,7 @@ type generation struct {
 	docs    map[string]*Document
 	clauses map[string]*clauseInfo // by ClauseKey
 	order   []string               // clause keys in corpus order
+	negs    []faqQuestion          // the editors' out-of-scope questions
 
 	mu      sync.RWMutex // held for reading while answering
 	retired bool
@@ -107,6 +108,17 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			}
 			ci.faqs = append(ci.faqs, fq)
 			faqText[ci.key] = append(faqText[ci.key], q)
+		}
+	}
+	for _, n := range g.k.Negatives {
+		terms := g.termSet(n.Question)
+		fq := faqQuestion{text: n.Question, terms: terms}
+		for t := range terms {
+			fq.weight += g.w.weight(t)
+			fq.words = append(fq.words, t)
+		}
+		if len(fq.words) > 0 {
+			g.negs = append(g.negs, fq)
 		}
 	}
 	docs := make([]IndexDoc, 0, len(g.order))

@@ -26,6 +26,18 @@ type Knowledge struct {
 	Documents []Document `json:"documents"`
 	FAQs      []FAQ      `json:"faqs"`
 	Lexicon   Lexicon    `json:"lexicon"`
+	// Negatives are questions editors marked as out of scope: a question
+	// that reads like one of them is refused even when its words match a
+	// clause.
+	Negatives []Negative `json:"negatives,omitempty"`
+}
+
+// Negative is a question an editor marked as one the guidelines do not
+// answer (from the unanswered-question queue), so that such questions stay
+// refused.
+type Negative struct {
+	ID       string `json:"id"`
+	Question string `json:"question"`
 }
 
 // Document returns the document with the given id, or nil.

@@ -223,3 +223,22 @@ func TestClauseView(t *testing.T) {
 		t.Errorf("unknown document: %v", err)
 	}
 }
+
+func TestNegativeExamplesStayRefused(t *testing.T) {
+	k := smallKnowledge()
+	svc := newTestService(t, k)
+	q := Question{Text: "VPN账号怎么开通"}
+	if a := mustAsk(t, svc, q); !a.Answered {
+		t.Skip("the small knowledge base does not answer the probe; nothing to override")
+	}
+	k.Negatives = []Negative{{ID: "n1", Question: "VPN账号如何开通"}}
+	if err := svc.Publish(context.Background(), k, 8); err != nil {
+		t.Fatal(err)
+	}
+	if a := mustAsk(t, svc, q); a.Answered {
+		t.Errorf("a question an editor marked out of scope was answered: %+v", a.Citations[0])
+	}
+	if a := mustAsk(t, svc, Question{Text: "还能新建业务机房吗"}); !a.Answered {
+		t.Errorf("an unrelated question was refused after adding a negative example")
+	}
+}
