@@ -52,7 +52,7 @@ func NewService(ctx context.Context, k Knowledge, rev int64, opts Options) (*Ser
 	if opts.MaxSessions <= 0 {
 		opts.MaxSessions = 100_000
 	}
-	s := &Service{opts: opts, sessions: newSessions(opts.MaxSessions, opts.SessionTTL, opts.Now)}
+	s := &Service{opts: opts, sessions: newSessions(opts.MaxSessions, opts.SessionTTL)}
 	g, err := buildGeneration(ctx, k, rev, opts.Index)
 	if err != nil {
 		return nil, err

@@ -13,12 +13,13 @@ type turn struct {
 	terms []qterm
 }
 
-// sessions keeps the last turn of each session, bounded in number and age.
+// sessions keeps the last turn of each session, bounded in number and age
+// (an expirable LRU: it keeps its own clock).
 type sessions struct {
 	lru *expirable.LRU[string, *turn]
 }
 
-func newSessions(max int, ttl time.Duration, _ func() time.Time) *sessions {
+func newSessions(max int, ttl time.Duration) *sessions {
 	return &sessions{lru: expirable.NewLRU[string, *turn](max, nil, ttl)}
 }
 
