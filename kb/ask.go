@@ -230,7 +230,7 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 		return g.emptyReply(), nil
 	}
 	q := g.query(text)
-	if isSocial(norm, q) {
+	if isSocial(q) {
 		return g.greetingReply(), nil
 	}
 	types := askedTypes(norm)
@@ -361,7 +361,7 @@ func hasLetter(s string) bool {
 	return false
 }
 
-// followUpMarks start or end an elliptical question that leans on the one
+// followUpStarts begin an elliptical question that leans on the one
 // before: "那软件呢？", "如果是区级单位呢", "还有呢".
 var followUpStarts = []string{"那", "那么", "那如果", "如果是", "要是", "还有", "另外", "同样", "也"}
 

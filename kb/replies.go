@@ -19,7 +19,7 @@ var socialWords = map[string]bool{
 
 // isSocial reports whether a question is a greeting, thanks or a question
 // about Zhiyin: nothing but social and stop words.
-func isSocial(norm string, q []qterm) bool {
+func isSocial(q []qterm) bool {
 	if len(q) == 0 {
 		return true
 	}
