@@ -107,6 +107,8 @@ const (
 	shedQueueFull = "queue_full"
 	shedPredicted = "predicted"
 	shedTimeout   = "timeout"
+	// gaveUp is not a shed: the client went away while waiting.
+	gaveUp = "gave_up"
 )
 
 // acquire takes a slot, waiting at most s.wait. It returns "" on success
@@ -127,7 +129,7 @@ func (s *shedder) acquire(done <-chan struct{}) string {
 		case s.slots <- struct{}{}:
 			return ""
 		case <-done:
-			return shedTimeout
+			return gaveUp
 		}
 	}
 	if n > s.maxQueue {
@@ -148,7 +150,7 @@ func (s *shedder) acquire(done <-chan struct{}) string {
 	case <-t.C:
 		return shedTimeout
 	case <-done:
-		return shedTimeout
+		return gaveUp
 	}
 }
 
@@ -173,6 +175,11 @@ func (s *Server) loadShed(c *gin.Context) {
 		return
 	}
 	if reason := sh.acquire(c.Request.Context().Done()); reason != "" {
+		if reason == gaveUp {
+			// Nobody to answer; the request is logged as cancelled.
+			s.writeError(c, c.Request.Context().Err())
+			return
+		}
 		sh.shed.WithLabelValues(c.FullPath(), reason).Inc()
 		c.Header("Retry-After", "1")
 		s.writeError(c, kb.Errorf(kb.CodeUnavailable, "当前咨询人数较多，请稍后再试"))

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,4 +215,38 @@ func TestLoadShedOff(t *testing.T) {
 			t.Errorf("status %d, want 200", st)
 		}
 	}
+}
+
+// A client that hangs up while waiting stops waiting, and is not counted as
+// shed: the server was not refusing it.
+func TestLoadShedClientGivesUp(t *testing.T) {
+	eng := newBlockingEngine()
+	s := newShedServer(t, eng, ShedConfig{MaxConcurrent: 1, QueueWait: time.Minute})
+	first := askMany(t, s, 1)
+	<-eng.entered
+
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan int, 1)
+	go func() {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/ask", strings.NewReader(`{"question":"单位还能建机房吗"}`)).WithContext(ctx)
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		got <- w.Code
+	}()
+	waitUntil(t, "the second request waiting", func() bool { return s.shedder.waiting.Load() == 1 })
+	cancel()
+	if st := <-got; st != http.StatusServiceUnavailable {
+		t.Errorf("status %d after the client gave up, want 503", st)
+	}
+	if n := s.shedder.waiting.Load(); n != 0 {
+		t.Errorf("%d still waiting", n)
+	}
+	for _, r := range []string{shedQueueFull, shedPredicted, shedTimeout} {
+		if n := shedCount(t, s, r); n != 0 {
+			t.Errorf("shed_total{reason=%s} = %v, want 0", r, n)
+		}
+	}
+	close(eng.release)
+	first()
 }
