@@ -48,10 +48,10 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 	for _, t := range q {
 		terms = append(terms, QueryTerm{Term: t.term, Boost: t.w})
 		for _, a := range t.alts {
-			terms = append(terms, QueryTerm{Term: a, Boost: 0.7 * t.w, Related: true})
+			terms = append(terms, QueryTerm{Term: a, Boost: 0.7 * t.w})
 		}
 		for _, p := range t.parts {
-			terms = append(terms, QueryTerm{Term: p[0], Boost: 0.5 * t.w, Related: true})
+			terms = append(terms, QueryTerm{Term: p[0], Boost: 0.5 * t.w})
 		}
 	}
 	hits, err := g.idx.Search(context.Background(), terms, candidates)
@@ -73,13 +73,18 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 		s := scored{ci: ci, bm25: h.Score / top}
 		s.cov = coverage(q, total, ci.vocab)
 		s.textCov = coverage(q, total, ci.textVoc)
-		for i := range ci.faqs {
-			f := &ci.faqs[i]
-			if sim := m.similarity(f); sim > s.faqSim {
-				s.faqSim, s.faq = sim, f
+		// A clause covering less than suggestMinCov can be neither the
+		// answer (that needs minCoverage) nor a suggestion: the costlier
+		// features would change nothing anyone sees, so they are skipped.
+		if s.cov >= suggestMinCov {
+			for i := range ci.faqs {
+				f := &ci.faqs[i]
+				if sim := m.similarity(f); sim > s.faqSim {
+					s.faqSim, s.faq = sim, f
+				}
 			}
+			s.phrase = phraseMatch(qtext, ci.norm)
 		}
-		s.phrase = phraseMatch(qtext, ci.norm)
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
 			statesAll(ci.clause.Text, types)

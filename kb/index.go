@@ -22,9 +22,6 @@ type IndexDoc struct {
 type QueryTerm struct {
 	Term  string
 	Boost float64
-	// Related marks a synonym or a part of a question's term rather than the
-	// term itself: the index may look it up more cheaply (in fewer fields).
-	Related bool
 }
 
 // IndexHit is one clause found by the index.

@@ -21,7 +21,7 @@ type Options struct {
 	Log QuestionLog
 	// SessionTTL is how long a session's last question is kept for
 	// follow-ups (default 30 minutes); MaxSessions bounds how many are kept
-	// (default 100,000).
+	// (default 20,000).
 	SessionTTL  time.Duration
 	MaxSessions int
 	// Now returns the current time (default time.Now); tests set it.
@@ -50,7 +50,7 @@ func NewService(ctx context.Context, k Knowledge, rev int64, opts Options) (*Ser
 		opts.SessionTTL = 30 * time.Minute
 	}
 	if opts.MaxSessions <= 0 {
-		opts.MaxSessions = 100_000
+		opts.MaxSessions = 20_000
 	}
 	s := &Service{opts: opts, sessions: newSessions(opts.MaxSessions, opts.SessionTTL)}
 	g, err := buildGeneration(ctx, k, rev, opts.Index)

@@ -20,16 +20,9 @@ import (
 	"zhiyin/nlp"
 )
 
-// Field boosts: a match in a clause's heading or in what people ask about it
-// (the FAQ questions) says more than one in a long clause body; the bigram
-// field is a weak fallback.
-var fieldBoost = map[string]float64{
-	"text":   1.0,
-	"title":  1.5,
-	"faq":    1.2,
-	"all":    1.0,
-	"bigram": 0.3,
-}
+// bigramBoost weighs a character-bigram match against a word match: the
+// bigram field is a weak fallback.
+const bigramBoost = 0.3
 
 // Index is a Bleve index of clauses.
 type Index struct {
@@ -37,16 +30,17 @@ type Index struct {
 	an  *nlp.Analyzer
 }
 
-// document is what Bleve stores for a clause.
+// document is what Bleve indexes for a clause. Bleve is only the candidate
+// generator (kb re-ranks the candidates with its own features), so one
+// analysed field holds the title, the text and the FAQ questions: one term
+// searcher per question word instead of one per word and field. (Separate
+// fields with their own boosts were measured: the same answers on both
+// question sets, and slower.)
 type document struct {
-	Doc    string   `json:"doc"`
-	Clause string   `json:"clause"`
-	Label  string   `json:"label"`
-	Title  string   `json:"title"`
-	Text   string   `json:"text"`
-	FAQ    []string `json:"faq"`
-	All    string   `json:"all"` // title, text and FAQ together, for related terms
-	Bigram string   `json:"bigram"`
+	Doc    string `json:"doc"`
+	Clause string `json:"clause"`
+	Text   string `json:"text"`
+	Bigram string `json:"bigram"`
 }
 
 // Build indexes docs in memory (scorch; NewMemOnly would ignore BM25). It
@@ -67,12 +61,8 @@ func Build(ctx context.Context, docs []kb.IndexDoc, an *nlp.Analyzer) (kb.Index,
 			idx.Close()
 			return nil, err
 		}
-		bd := document{
-			Doc: d.Doc, Clause: d.Clause, Label: d.Label, Title: d.Title, Text: d.Text,
-			FAQ: d.FAQ,
-		}
-		bd.All = d.Title + "\n" + d.Text + "\n" + strings.Join(d.FAQ, "\n")
-		bd.Bigram = bd.All
+		all := d.Title + "\n" + d.Text + "\n" + strings.Join(d.FAQ, "\n")
+		bd := document{Doc: d.Doc, Clause: d.Clause, Text: all, Bigram: all}
 		if err := b.Index(d.Key, bd); err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("bleveindex: index %s: %w", d.Key, err)
@@ -118,11 +108,7 @@ func newMapping(an *nlp.Analyzer) (*mapping.IndexMappingImpl, error) {
 	}
 	dm.AddFieldMappingsAt("doc", kw())
 	dm.AddFieldMappingsAt("clause", kw())
-	dm.AddFieldMappingsAt("label", kw())
-	dm.AddFieldMappingsAt("title", text("gse", false))
 	dm.AddFieldMappingsAt("text", text("gse", false))
-	dm.AddFieldMappingsAt("faq", text("gse", false))
-	dm.AddFieldMappingsAt("all", text("gse", false))
 	dm.AddFieldMappingsAt("bigram", text("bigram", false))
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = "gse"
@@ -130,11 +116,10 @@ func newMapping(an *nlp.Analyzer) (*mapping.IndexMappingImpl, error) {
 }
 
 // Search returns up to limit clauses matching any of the terms, best first.
-// Each term is looked up in the text, title and FAQ fields with its boost; a
-// term the dictionary lacks is also looked up by its character bigrams, the
-// fallback for words the segmenter cuts differently in question and clause.
-// Bleve is only the candidate generator here: kb re-ranks the candidates, so
-// fewer, cheaper term searchers are worth more than fine field weighting.
+// A term the dictionary lacks is also looked up by its character bigrams,
+// the fallback for words the segmenter cuts differently in question and
+// clause. Terms are term queries, never a parsed query string: Bleve query
+// syntax in a question is just text.
 func (x *Index) Search(ctx context.Context, terms []kb.QueryTerm, limit int) ([]kb.IndexHit, error) {
 	if len(terms) == 0 {
 		return nil, nil
@@ -146,24 +131,17 @@ func (x *Index) Search(ctx context.Context, terms []kb.QueryTerm, limit int) ([]
 			continue
 		}
 		seen[t.Term] = true
-		fields := []string{"text", "title", "faq"}
-		if t.Related {
-			// Synonyms and parts are many: one searcher each, over all text.
-			fields = []string{"all"}
-		}
-		for _, f := range fields {
-			q := bleve.NewTermQuery(t.Term)
-			q.SetField(f)
-			q.SetBoost(t.Boost * fieldBoost[f])
-			qs = append(qs, q)
-		}
+		q := bleve.NewTermQuery(t.Term)
+		q.SetField("text")
+		q.SetBoost(t.Boost)
+		qs = append(qs, q)
 		if x.an.Seg.Known(t.Term) {
 			continue
 		}
 		for _, g := range Bigrams(t.Term) {
 			q := bleve.NewTermQuery(g)
 			q.SetField("bigram")
-			q.SetBoost(t.Boost * fieldBoost["bigram"])
+			q.SetBoost(t.Boost * bigramBoost)
 			qs = append(qs, q)
 		}
 	}
