@@ -198,7 +198,7 @@ func (s *Server) Run(ctx context.Context) (err error) {
 	}
 	wechatPath, wechat, err := newWeChatHandler(s.svc.Load, s.Logger)
 	if err != nil {
-		return fmt.Errorf("wechat: %w", err)
+		return err // already says "wechat: …"
 	}
 	cfg := web.Config{
 		Engine:         s.engine,

@@ -41,7 +41,7 @@ func newWeChatHandler(svc func() *kb.Service, logger *slog.Logger) (string, http
 	}
 	path := envOr("ZHIYIN_WECHAT_PATH", "/wechat")
 	if !strings.HasPrefix(path, "/") {
-		return "", nil, fmt.Errorf("ZHIYIN_WECHAT_PATH %q must start with /", path)
+		return "", nil, fmt.Errorf("wechat: ZHIYIN_WECHAT_PATH %q must start with /", path)
 	}
 	budget, err := wechatDuration("ZHIYIN_WECHAT_REPLY_BUDGET", 4*time.Second)
 	if err != nil {
@@ -57,7 +57,7 @@ func newWeChatHandler(svc func() *kb.Service, logger *slog.Logger) (string, http
 	}
 	limit, burst, err := wechat.ParseRate(os.Getenv("ZHIYIN_WECHAT_RATE"))
 	if err != nil {
-		return "", nil, fmt.Errorf("ZHIYIN_WECHAT_RATE: %w", err)
+		return "", nil, fmt.Errorf("wechat: ZHIYIN_WECHAT_RATE: %w", err)
 	}
 	var hashKey []byte
 	if k := os.Getenv("ZHIYIN_WECHAT_HASH_KEY"); k != "" {
@@ -108,7 +108,7 @@ func wechatDuration(name string, def time.Duration) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %q is not a duration (e.g. 4s)", name, v)
+		return 0, fmt.Errorf("wechat: %s: %q is not a duration (e.g. 4s)", name, v)
 	}
 	return d, nil
 }
@@ -121,7 +121,7 @@ func wechatBool(name string) (bool, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("%s: %q is not true or false", name, v)
+		return false, fmt.Errorf("wechat: %s: %q is not true or false", name, v)
 	}
 	return b, nil
 }
