@@ -8,7 +8,7 @@ import (
 
 // Change is one difference between two states of the knowledge base.
 type Change struct {
-	Kind   string `json:"kind"` // document, clause, faq, word, synonym
+	Kind   string `json:"kind"` // document, clause, faq, word, synonym, negative
 	Key    string `json:"key"`  // gz-2017-it-guideline, gz-2017-it-guideline#1.2, faq id, word
 	Op     string `json:"op"`   // added, changed, removed
 	Before string `json:"before,omitempty"`
@@ -23,6 +23,7 @@ func Diff(old, new Knowledge) []Change {
 	out = diffMaps(out, "faq", faqMap(old), faqMap(new))
 	out = diffMaps(out, "word", wordMap(old), wordMap(new))
 	out = diffMaps(out, "synonym", synMap(old), synMap(new))
+	out = diffMaps(out, "negative", negMap(old), negMap(new))
 	return out
 }
 
@@ -105,4 +106,12 @@ func synMap(k Knowledge) map[string]string {
 func jsonText(v any) string {
 	b, _ := json.Marshal(v) // plain structs of strings and numbers always marshal
 	return string(b)
+}
+
+func negMap(k Knowledge) map[string]string {
+	m := map[string]string{}
+	for _, n := range k.Negatives {
+		m[n.ID] = n.Question
+	}
+	return m
 }

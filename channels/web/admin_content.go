@@ -21,6 +21,13 @@ import (
 type AdminConfig struct {
 	// Store keeps the knowledge base, its history, users and audit log.
 	Store kb.Store
+	// Review keeps the unanswered-question loop (the question log, the
+	// editors' resolutions) and the dashboard's figures; nil leaves the
+	// review, impact-free stats routes answering 503.
+	Review kb.ReviewStore
+	// Try answers a question from a throwaway generation built from k (the
+	// draft): the editors' "try it" box. Nil leaves it answering 503.
+	Try func(ctx context.Context, k kb.Knowledge, question string) (kb.Answer, error)
 	// Token, when set, is an admin credential (Authorization: Bearer).
 	Token string
 	// Publish serves a new generation of the knowledge base (kb.Service.Publish).

@@ -32,9 +32,17 @@ type adminEnv struct {
 	db    *sqlite.DB
 	svc   *kb.Service
 	store kb.Store
+	log   *sqlite.Log // nil unless made by newAdminEnvLog(…, true)
 }
 
 func newAdminEnv(t testing.TB, wrap func(kb.Store) kb.Store) *adminEnv {
+	t.Helper()
+	return newAdminEnvLog(t, wrap, false)
+}
+
+// newAdminEnvLog is newAdminEnv whose service logs questions and feedback to
+// the database (e.log) when withLog is set.
+func newAdminEnvLog(t testing.TB, wrap func(kb.Store) kb.Store, withLog bool) *adminEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, t.TempDir())
@@ -47,7 +55,16 @@ func newAdminEnv(t testing.TB, wrap func(kb.Store) kb.Store) *adminEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := kb.NewService(ctx, k, rev.N, kb.Options{Index: bleveindex.Build})
+	var qlog *sqlite.Log
+	opts := kb.Options{Index: bleveindex.Build}
+	if withLog {
+		if qlog, err = db.OpenLog(sqlite.LogOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { qlog.Close() })
+		opts.Log = qlog
+	}
+	svc, err := kb.NewService(ctx, k, rev.N, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +82,19 @@ func newAdminEnv(t testing.TB, wrap func(kb.Store) kb.Store) *adminEnv {
 			t.Fatal(err)
 		}
 	}
+	var fb FeedbackStore
+	if qlog != nil {
+		fb = qlog
+	}
 	s, err := New(Config{
-		Engine: func() Engine { return svc },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Engine:   func() Engine { return svc },
+		Feedback: fb,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Admin: &AdminConfig{
-			Store: store, Token: testToken, Publish: svc.Publish,
+			Store: store, Token: testToken, Publish: svc.Publish, Review: db,
+			Try: func(ctx context.Context, k kb.Knowledge, q string) (kb.Answer, error) {
+				return kb.TryAsk(ctx, k, q, bleveindex.Build)
+			},
 			Import: func(name string, data []byte) (kb.Document, []string, error) {
 				d, rep, err := corpus.ParseWithReport(name, data)
 				return d, rep.Warnings, err
@@ -79,7 +104,7 @@ func newAdminEnv(t testing.TB, wrap func(kb.Store) kb.Store) *adminEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &adminEnv{srv: s, db: db, svc: svc, store: store}
+	return &adminEnv{srv: s, db: db, svc: svc, store: store, log: qlog}
 }
 
 // req sends a request with the given credentials ("" none, "token", or a
@@ -164,6 +189,12 @@ var adminRouteRoles = map[string]kb.Role{
 	"POST /api/v1/admin/publish":                          kb.RoleEditor,
 	"GET /api/v1/admin/revisions":                         kb.RoleViewer,
 	"POST /api/v1/admin/revisions/:n/restore":             kb.RoleEditor,
+	"GET /api/v1/admin/review":                            kb.RoleViewer,
+	"POST /api/v1/admin/review/resolve":                   kb.RoleEditor,
+	"GET /api/v1/admin/stats":                             kb.RoleViewer,
+	"GET /api/v1/admin/impact":                            kb.RoleViewer,
+	"POST /api/v1/admin/try":                              kb.RoleEditor,
+	"POST /api/v1/admin/segment":                          kb.RoleViewer,
 }
 
 // TestAdminRoutesNeedRoles walks every registered admin route: 401 without

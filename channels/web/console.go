@@ -60,7 +60,7 @@ func newConsole() (*console, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: console files: %w", err)
 	}
-	for _, need := range []string{"index.html", "404.html", "app.js", "style.css"} {
+	for _, need := range []string{"index.html", "404.html", "app.js", "style.css", "admin.html", "admin.js", "admin.css"} {
 		if c.assets[need] == nil {
 			return nil, fmt.Errorf("web: console file %s missing", need)
 		}
@@ -98,11 +98,17 @@ func (s *Server) consolePage(c *gin.Context) {
 	s.console.serve(c, s.console.assets["index.html"], http.StatusOK)
 }
 
+// adminPage serves the editors' console at /admin: the page asks the admin
+// API who is logged in and shows the login form or the editor pages.
+func (s *Server) adminPage(c *gin.Context) {
+	s.console.serve(c, s.console.assets["admin.html"], http.StatusOK)
+}
+
 // consoleAsset serves /static/{file}.
 func (s *Server) consoleAsset(c *gin.Context) {
 	name := strings.TrimPrefix(c.Param("file"), "/")
 	a := s.console.assets[name]
-	if a == nil || name == "index.html" {
+	if a == nil || name == "index.html" || name == "admin.html" {
 		s.notFound(c)
 		return
 	}

@@ -184,12 +184,20 @@ func (s *Server) routes() error {
 		adm.POST("/publish", editor, s.publish)
 		adm.GET("/revisions", viewer, s.revisions)
 		adm.POST("/revisions/:n/restore", editor, s.restore)
+		adm.GET("/review", viewer, s.needReview, s.review)
+		adm.POST("/review/resolve", editor, s.needReview, s.resolveReview)
+		adm.GET("/stats", viewer, s.needReview, s.stats)
+		adm.GET("/impact", viewer, s.impact)
+		adm.POST("/try", editor, s.tryDraft)
+		adm.POST("/segment", viewer, s.segment)
 	}
 
 	for _, p := range []string{"/", "/c/:doc/:clause"} {
 		e.GET(p, s.consolePage)
 		e.HEAD(p, s.consolePage)
 	}
+	e.GET("/admin", s.adminPage)
+	e.HEAD("/admin", s.adminPage)
 	e.GET("/static/*file", s.consoleAsset)
 	e.HEAD("/static/*file", s.consoleAsset)
 

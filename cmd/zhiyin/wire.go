@@ -114,6 +114,10 @@ func (s *Server) adminConfig() *web.AdminConfig {
 			return svc.Publish(ctx, k, rev)
 		},
 		Import: importDocument,
+		Review: s.db,
+		Try: func(ctx context.Context, k kb.Knowledge, q string) (kb.Answer, error) {
+			return kb.TryAsk(ctx, k, q, bleveindex.Build)
+		},
 	}
 }
 

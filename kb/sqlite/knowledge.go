@@ -50,7 +50,7 @@ func (d *DB) Seed(ctx context.Context, k kb.Knowledge, by kb.Actor, message stri
 
 // replaceWorking makes k the working copy.
 func replaceWorking(ctx context.Context, tx *sql.Tx, k kb.Knowledge) error {
-	for _, t := range []string{"clauses", "documents", "faqs", "lexicon_words", "synonym_groups"} {
+	for _, t := range []string{"clauses", "documents", "faqs", "lexicon_words", "synonym_groups", "negatives"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return err
 		}
@@ -85,6 +85,11 @@ func replaceWorking(ctx context.Context, tx *sql.Tx, k kb.Knowledge) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO synonym_groups (words, version) VALUES (?, ?)`, mustJSON([]string(g)), v); err != nil {
+			return err
+		}
+	}
+	for i, n := range k.Negatives {
+		if err := insertNegative(ctx, tx, n, i); err != nil {
 			return err
 		}
 	}
@@ -189,6 +194,9 @@ func readWorking(ctx context.Context, q queryer) (kb.Knowledge, error) {
 	}
 	for _, s := range syns {
 		k.Lexicon.Synonyms = append(k.Lexicon.Synonyms, nlp.SynonymGroup(s.Item.Words))
+	}
+	if k.Negatives, err = readNegatives(ctx, q); err != nil {
+		return k, err
 	}
 	return k, nil
 }

@@ -53,7 +53,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v, err := db.SchemaVersion(ctx); err != nil || v != 1 {
+		if v, err := db.SchemaVersion(ctx); err != nil || v != 2 {
 			t.Errorf("open %d: schema version %d, %v", i, v, err)
 		}
 		var mode string
