@@ -237,7 +237,8 @@
     return g;
   }
   function hbars(rows) {
-    const W = 760, rowH = 22, H = rows.length * rowH + 8, L = 200;
+    // Sized for a half-width card, so that the text is not scaled down.
+    const W = 440, rowH = 24, H = rows.length * rowH + 8, L = 170;
     const max = Math.max(1, ...rows.map((r) => r.value));
     const g = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img' });
     rows.forEach((r, i) => {
@@ -272,7 +273,7 @@
           el('h3', {}, '回答与拒答'), hbars([{ label: '回答', value: st.answered }, { label: '拒答', value: st.refused }]),
           el('h3', {}, '反馈'), hbars([{ label: '有帮助', value: st.helpful }, { label: '没帮助', value: st.unhelpful }])),
         el('section', { class: 'card' }, el('h3', {}, '引用最多的条款'),
-          st.top_clauses.length ? hbars(st.top_clauses.map((c) => ({ label: c.clause + ' · ' + c.doc.slice(0, 18), value: c.count }))) : el('p', { class: 'muted' }, '暂无。'))),
+          st.top_clauses.length ? hbars(st.top_clauses.map((c) => ({ label: new Set(st.top_clauses.map((x) => x.doc)).size > 1 ? c.doc.slice(0, 12) + ' ' + c.clause : '条款 ' + c.clause, value: c.count }))) : el('p', { class: 'muted' }, '暂无。'))),
       el('section', { class: 'card' }, el('h3', {}, '未处理问题（次数最多）'),
         r.top_unanswered.length ? el('ol', { id: 'top-unanswered' }, r.top_unanswered.map((it) => el('li', {}, it.question, el('span', { class: 'muted' }, `（${it.count} 次）`))))
           : el('p', { class: 'muted' }, '没有未处理的问题。'),
