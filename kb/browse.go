@@ -16,7 +16,10 @@ func isBlank(r rune) bool {
 // Documents returns the documents being served, in corpus order, without
 // their clauses.
 func (s *Service) Documents() []Document {
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return nil
+	}
 	defer g.release()
 	out := make([]Document, 0, len(g.k.Documents))
 	for _, d := range g.k.Documents {
@@ -28,7 +31,10 @@ func (s *Service) Documents() []Document {
 
 // Document returns one document with its clauses, or a CodeNotFound error.
 func (s *Service) Document(id string) (Document, error) {
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return Document{}, errClosed
+	}
 	defer g.release()
 	d, ok := g.docs[id]
 	if !ok {
@@ -40,7 +46,10 @@ func (s *Service) Document(id string) (Document, error) {
 // Clause returns one clause with its citation and neighbours, or a
 // CodeNotFound error.
 func (s *Service) Clause(doc, clause string) (ClauseView, error) {
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return ClauseView{}, errClosed
+	}
 	defer g.release()
 	d, ok := g.docs[doc]
 	if !ok {
@@ -78,7 +87,10 @@ func (s *Service) Search(ctx context.Context, query string, limit int) ([]Search
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return nil, errClosed
+	}
 	defer g.release()
 	q := g.query(query)
 	if len(q) == 0 {

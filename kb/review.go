@@ -285,7 +285,10 @@ func jaccard(a, b map[string]bool) float64 {
 // ContentTerms returns the content terms of text as the served generation
 // segments it (stop words dropped, each term once).
 func (s *Service) ContentTerms(text string) []string {
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return nil
+	}
 	defer g.release()
 	toks := g.an.ContentTokens(text)
 	out := make([]string, 0, len(toks))

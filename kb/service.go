@@ -87,16 +87,24 @@ func (s *Service) Close() error {
 // Revision returns the revision of the knowledge base being served.
 func (s *Service) Revision() int64 { return s.gen.Load().rev }
 
-// acquire returns the current generation, held for reading until release.
-func (s *Service) acquire() *generation {
+// acquire returns the current generation, held for reading until release,
+// or false once the service is closed.
+func (s *Service) acquire() (*generation, bool) {
 	for {
 		g := s.gen.Load()
 		if g.hold() {
-			return g
+			return g, true
 		}
-		// Retired between Load and hold: the next Load sees its successor.
+		if s.gen.Load() == g {
+			return nil, false // retired and not replaced: closed
+		}
+		// Retired by a publish between Load and hold: the next Load sees
+		// its successor.
 	}
 }
+
+// errClosed is what a closed service answers.
+var errClosed = Errorf(CodeUnavailable, "服务正在关闭，请稍后再试")
 
 // Ask answers q. It returns a CodeInvalid error for an empty or over-long
 // question; a question with no letters ("？？？") is answered with
@@ -109,7 +117,10 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return Answer{}, WrapError(CodeUnavailable, err, "请求已取消")
 	}
-	g := s.acquire()
+	g, ok := s.acquire()
+	if !ok {
+		return Answer{}, errClosed
+	}
 	defer g.release()
 	var prev *turn
 	if q.Session != "" {

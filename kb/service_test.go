@@ -242,3 +242,19 @@ func TestNegativeExamplesStayRefused(t *testing.T) {
 		t.Errorf("an unrelated question was refused after adding a negative example")
 	}
 }
+
+func TestClosedServiceRefusesInsteadOfHanging(t *testing.T) {
+	svc := newTestService(t, smallKnowledge())
+	if err := svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Ask(context.Background(), Question{Text: "还能新建业务机房吗"}); ErrorCode(err) != CodeUnavailable {
+		t.Errorf("Ask after Close: %v, want unavailable", err)
+	}
+	if _, err := svc.Clause("t", "1"); ErrorCode(err) != CodeUnavailable {
+		t.Errorf("Clause after Close: %v", err)
+	}
+	if docs := svc.Documents(); docs != nil {
+		t.Errorf("Documents after Close: %v", docs)
+	}
+}
