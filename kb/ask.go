@@ -83,7 +83,7 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 					s.faqSim, s.faq = sim, f
 				}
 			}
-			s.phrase = phraseMatch(qtext, ci.norm)
+			s.phrase = m.phrase.match(qtext, ci.norm)
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
@@ -156,11 +156,12 @@ func coverage(q []qterm, total float64, vocab map[string]bool) float64 {
 // have dozens of synonyms: so the question's words and synonyms go into one
 // map, and each FAQ question's few words are looked up in it.
 type matcher struct {
-	q     []qterm
-	total float64
-	words map[string][]wordMatch
-	best  []float64 // per question term, reused
-	parts [][]bool  // per question term, which of its parts were seen; reused
+	phrase phraser
+	q      []qterm
+	total  float64
+	words  map[string][]wordMatch
+	best   []float64 // per question term, reused
+	parts  [][]bool  // per question term, which of its parts were seen; reused
 }
 
 type wordMatch struct {
@@ -417,15 +418,23 @@ func mergeTerms(prev, cur []qterm) []qterm {
 // apart. Measured on kb/testdata/questions.tsv.
 const phraseWeight = 0.10
 
-// phraseMatch is the length of the longest run of the question's letters
-// found verbatim in the clause's normalised text, over the question's
-// length; runs under three characters count as nothing.
-func phraseMatch(q, text []rune) float64 {
+// phraser finds the longest run of a question in clause texts, reusing its
+// buffers across the candidates of one question.
+type phraser struct{ prev, cur []int }
+
+// match is the length of the longest run of the question's letters found
+// verbatim in the clause's normalised text, over the question's length;
+// runs under three characters count as nothing.
+func (p *phraser) match(q, text []rune) float64 {
 	if len(q) == 0 || len(text) == 0 {
 		return 0
 	}
-	prev := make([]int, len(text)+1)
-	cur := make([]int, len(text)+1)
+	if cap(p.prev) < len(text)+1 {
+		p.prev, p.cur = make([]int, len(text)+1), make([]int, len(text)+1)
+	}
+	prev, cur := p.prev[:len(text)+1], p.cur[:len(text)+1]
+	clear(prev)
+	cur[0] = 0
 	best := 0
 	for i := 1; i <= len(q); i++ {
 		for j := 1; j <= len(text); j++ {

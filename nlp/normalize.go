@@ -3,6 +3,7 @@ package nlp
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -108,13 +109,15 @@ var (
 // dictionaries. OpenCC converts by phrase, which can change the number of
 // runes; then the offset map would no longer line up, so we fall back to
 // converting rune by rune (character-level t2s is what search needs anyway).
+// Most questions hold no traditional character at all: a per-character
+// cache of "does t2s change this character" lets them skip OpenCC.
 func toSimplified(rs []rune) []rune {
 	t2sOnce.Do(func() {
 		// The dictionaries are embedded in the module; New fails only for an
 		// unknown conversion name.
 		t2s, _ = opencc.New("t2s")
 	})
-	if t2s == nil || !hasHan(rs) {
+	if t2s == nil || !hasTraditional(rs) {
 		return rs
 	}
 	conv, err := t2s.Convert(string(rs))
@@ -127,20 +130,37 @@ func toSimplified(rs []rune) []rune {
 	}
 	out = make([]rune, len(rs))
 	for i, r := range rs {
-		c, err := t2s.Convert(string(r))
-		cr := []rune(c)
-		if err != nil || len(cr) != 1 {
-			out[i] = r
-			continue
-		}
-		out[i] = cr[0]
+		out[i] = simplifiedRune(r)
 	}
 	return out
 }
 
-func hasHan(rs []rune) bool {
+// t2sCache holds, per BMP character, 0 when not yet looked up, else the
+// character t2s turns it into plus one.
+var t2sCache [0x10000]atomic.Int32
+
+// simplifiedRune is t2s of one character, cached.
+func simplifiedRune(r rune) rune {
+	if r < 0x3400 || r > 0xFFFF {
+		return r
+	}
+	if v := t2sCache[r].Load(); v != 0 {
+		return rune(v - 1)
+	}
+	out := r
+	if c, err := t2s.Convert(string(r)); err == nil {
+		if cr := []rune(c); len(cr) == 1 {
+			out = cr[0]
+		}
+	}
+	t2sCache[r].Store(int32(out) + 1)
+	return out
+}
+
+// hasTraditional reports whether t2s changes any character of rs.
+func hasTraditional(rs []rune) bool {
 	for _, r := range rs {
-		if r >= 0x3400 {
+		if simplifiedRune(r) != r {
 			return true
 		}
 	}
