@@ -1,0 +1,113 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"zhiyin/kb"
+)
+
+// Admin handlers for FAQ entries.
+
+func (s *Server) adminFAQs(c *gin.Context) {
+	fs, err := s.cfg.Admin.Store.FAQs(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	type faqVersion struct {
+		kb.FAQ
+		ETag string `json:"etag"`
+	}
+	out := make([]faqVersion, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, faqVersion{f.Item, etag(f.Version)})
+	}
+	c.JSON(http.StatusOK, gin.H{"faqs": out})
+}
+
+func (s *Server) adminFAQ(c *gin.Context) {
+	f, err := s.cfg.Admin.Store.FAQ(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sendVersioned(c, http.StatusOK, f)
+}
+
+func validFAQ(f kb.FAQ) error {
+	if f.ID == "" || len(f.ID) > 100 || strings.ContainsAny(f.ID, "/#?% \x00") {
+		return kb.Errorf(kb.CodeInvalid, "问答编号无效")
+	}
+	if f.Doc == "" || len(f.Clauses) == 0 {
+		return kb.Errorf(kb.CodeInvalid, "问答必须给出文件（doc）和至少一个条款（clauses）")
+	}
+	if strings.TrimSpace(f.Question) == "" {
+		return kb.Errorf(kb.CodeInvalid, "问答缺少标准问题（question）")
+	}
+	errs := []error{checkText("question", f.Question, 200)}
+	for _, q := range f.Similar {
+		errs = append(errs, checkText("similar", q, 200))
+	}
+	return errors.Join(errs...)
+}
+
+// createFAQ: POST /api/v1/admin/faqs.
+func (s *Server) createFAQ(c *gin.Context) {
+	var f kb.FAQ
+	if err := decodeJSON(c, &f); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := validFAQ(f); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.cfg.Admin.Store.PutFAQ(c.Request.Context(), f, 0, actor(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sendVersioned(c, http.StatusCreated, kb.Versioned[kb.FAQ]{Item: f, Version: v})
+}
+
+// updateFAQ: PUT /api/v1/admin/faqs/{id} with If-Match.
+func (s *Server) updateFAQ(c *gin.Context) {
+	ver, err := ifMatch(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var f kb.FAQ
+	if err := decodeJSON(c, &f); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f.ID = c.Param("id")
+	if err := validFAQ(f); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := s.cfg.Admin.Store.PutFAQ(c.Request.Context(), f, ver, actor(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sendVersioned(c, http.StatusOK, kb.Versioned[kb.FAQ]{Item: f, Version: v})
+}
+
+func (s *Server) deleteFAQ(c *gin.Context) {
+	ver, err := ifMatch(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.cfg.Admin.Store.DeleteFAQ(c.Request.Context(), c.Param("id"), ver, actor(c)); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
