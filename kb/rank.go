@@ -1,0 +1,202 @@
+package kb
+
+import (
+	"context"
+	"sort"
+	"unicode"
+)
+
+// candidates is how many clauses the index proposes for re-ranking.
+const candidates = 20
+
+// scored is one candidate clause with the features of the decision.
+type scored struct {
+	ci       *clauseInfo
+	cov      float64      // weighted share of the question covered by the clause's vocabulary
+	textCov  float64      // the same, by the clause text and title alone
+	faqSim   float64      // best weighted overlap with one of its FAQ questions
+	faq      *faqQuestion // that FAQ question
+	bm25     float64      // index score relative to the best candidate's
+	phrase   float64      // longest run of the question found verbatim in the clause, relative
+	score    float64
+	answered bool
+}
+
+// Decision thresholds, calibrated by a grid search on the project's own
+// question set, kb/testdata/questions.tsv (method in docs/ENGINE.md). A
+// clause answers a question only when it covers most of the question's
+// weight: a question about 电子政务外网 bandwidth shares 电子政务外网 with
+// 一、（二）1., but 带宽, a heavy word, is nowhere in it, so it is refused.
+// (A separate cap on the heaviest uncovered term was measured and did not
+// help: coverage already accounts for it.)
+const (
+	minCoverage   = 0.60 // share of the question's weight the clause must cover
+	minScore      = 0.46 // combined score
+	suggestMinCov = 0.35 // below this a clause is no useful suggestion
+)
+
+// rank scores the index's candidates for the question terms, best first.
+func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored {
+	if len(q) == 0 {
+		return nil
+	}
+	terms := make([]QueryTerm, 0, 2*len(q))
+	for _, t := range q {
+		terms = append(terms, QueryTerm{Term: t.term, Boost: t.w})
+		for _, a := range t.alts {
+			terms = append(terms, QueryTerm{Term: a, Boost: 0.7 * t.w})
+		}
+		for _, p := range t.parts {
+			terms = append(terms, QueryTerm{Term: p[0], Boost: 0.5 * t.w})
+		}
+	}
+	hits, err := g.idx.Search(context.Background(), terms, candidates)
+	if err != nil || len(hits) == 0 {
+		return nil
+	}
+	total := 0.0
+	for _, t := range q {
+		total += t.w
+	}
+	top := hits[0].Score
+	m := newMatcher(q, total)
+	out := make([]scored, 0, len(hits))
+	for _, h := range hits {
+		ci := g.clauses[h.Key]
+		if ci == nil {
+			continue
+		}
+		s := scored{ci: ci, bm25: h.Score / top}
+		s.cov = coverage(q, total, ci.vocab)
+		s.textCov = coverage(q, total, ci.textVoc)
+		// A clause covering less than suggestMinCov can be neither the
+		// answer (that needs minCoverage) nor a suggestion: the costlier
+		// features would change nothing anyone sees, so they are skipped.
+		if s.cov >= suggestMinCov {
+			for i := range ci.faqs {
+				f := &ci.faqs[i]
+				if sim := m.similarity(f); sim > s.faqSim {
+					s.faqSim, s.faq = sim, f
+				}
+			}
+			s.phrase = m.phrase.match(qtext, ci.norm)
+		}
+		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
+		s.answered = s.cov >= minCoverage && s.score >= minScore &&
+			statesAll(ci.clause.Text, types)
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].answered != out[j].answered {
+			return out[i].answered
+		}
+		return out[i].score > out[j].score
+	})
+	return out
+}
+
+// matchTerm says how well vocab covers a question term: 1 when it has the
+// term; 0.8 when it has a synonym, or every part of a compound term (each
+// part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when it has the
+// compound's head, its last part (Chinese compounds are head-final: a
+// 存储设备 is a 设备, a 防病毒软件 a 软件); else 0.
+func matchTerm(t qterm, vocab map[string]bool) float64 {
+	if vocab[t.term] {
+		return 1
+	}
+	if anyIn(t.alts, vocab) {
+		return 0.8
+	}
+	if len(t.parts) == 0 {
+		return 0
+	}
+	all := true
+	for _, alts := range t.parts {
+		if !anyIn(alts, vocab) {
+			all = false
+			break
+		}
+	}
+	switch {
+	case all:
+		return 0.8
+	case anyIn(t.parts[len(t.parts)-1], vocab):
+		return 0.5
+	}
+	return 0
+}
+
+func anyIn(words []string, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// coverage returns the share of the question's weight that vocab covers.
+func coverage(q []qterm, total float64, vocab map[string]bool) float64 {
+	if total == 0 {
+		return 0
+	}
+	got := 0.0
+	for _, t := range q {
+		got += matchTerm(t, vocab) * t.w
+	}
+	return got / total
+}
+
+// phraseWeight is the weight of the phrase feature in the score: a clause
+// that contains a long stretch of the question word for word (业务协同项目)
+// is more likely the one asked about than one that has the same words
+// apart. Measured on kb/testdata/questions.tsv.
+const phraseWeight = 0.10
+
+// phraser finds the longest run of a question in clause texts, reusing its
+// buffers across the candidates of one question.
+type phraser struct{ prev, cur []int }
+
+// match is the length of the longest run of the question's letters found
+// verbatim in the clause's normalised text, over the question's length;
+// runs under three characters count as nothing.
+func (p *phraser) match(q, text []rune) float64 {
+	if len(q) == 0 || len(text) == 0 {
+		return 0
+	}
+	if cap(p.prev) < len(text)+1 {
+		p.prev, p.cur = make([]int, len(text)+1), make([]int, len(text)+1)
+	}
+	prev, cur := p.prev[:len(text)+1], p.cur[:len(text)+1]
+	clear(prev)
+	cur[0] = 0
+	best := 0
+	for i := 1; i <= len(q); i++ {
+		for j := 1; j <= len(text); j++ {
+			if q[i-1] == text[j-1] {
+				cur[j] = prev[j-1] + 1
+				if cur[j] > best {
+					best = cur[j]
+				}
+			} else {
+				cur[j] = 0
+			}
+		}
+		prev, cur = cur, prev
+	}
+	if best < 3 {
+		return 0
+	}
+	return float64(best) / float64(len(q))
+}
+
+// letters returns the letters and digits of a normalised text.
+func letters(norm string) []rune {
+	out := make([]rune, 0, len(norm)/3)
+	for _, r := range norm {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
