@@ -61,7 +61,7 @@ func newMetrics(s *Server) *metrics {
 		}
 		return -1
 	})
-	m.reg.MustRegister(m.requests, m.latency, m.inFlight, m.questions, ready, revision, buildInfo(),
+	m.reg.MustRegister(m.requests, m.latency, m.inFlight, m.questions, ready, revision, buildInfo(s.cfg.Version, s.cfg.Revision),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	m.handler = gin.WrapH(h)
@@ -70,18 +70,24 @@ func newMetrics(s *Server) *metrics {
 
 // buildInfo is the constant 1 labelled with the binary's version, VCS
 // revision and Go version, so dashboards can tell which build is running.
-func buildInfo() prometheus.Collector {
-	version, revision, goVersion := "unknown", "unknown", "unknown"
+func buildInfo(version, revision string) prometheus.Collector {
+	goVersion := "unknown"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		goVersion = bi.GoVersion
-		if bi.Main.Version != "" {
+		if version == "" && bi.Main.Version != "" {
 			version = bi.Main.Version
 		}
 		for _, st := range bi.Settings {
-			if st.Key == "vcs.revision" && st.Value != "" {
+			if st.Key == "vcs.revision" && st.Value != "" && revision == "" {
 				revision = st.Value
 			}
 		}
+	}
+	if version == "" {
+		version = "unknown"
+	}
+	if revision == "" {
+		revision = "unknown"
 	}
 	g := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "zhiyin_build_info",

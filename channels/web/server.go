@@ -54,6 +54,9 @@ type Config struct {
 	Feedback FeedbackStore
 	// Logger receives one line per request and every server-side error.
 	Logger *slog.Logger
+	// Version and Revision label zhiyin_build_info (the release's -ldflags
+	// values); empty ones are taken from the build information Go embeds.
+	Version, Revision string
 	// RateLimit is the requests per second allowed per client on the POST
 	// endpoints (burst twice that); 0 turns limiting off.
 	RateLimit float64

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,6 +209,8 @@ func (s *Server) Run(ctx context.Context) (err error) {
 		TrustedProxies: s.TrustedProxies,
 		Admin:          s.adminConfig(),
 	}
+	bv := buildVersion(debug.ReadBuildInfo())
+	cfg.Version, cfg.Revision = bv.Version, bv.Commit
 	if wechat != nil {
 		s.wechat = wechat
 		cfg.Mounts = append(cfg.Mounts, web.Mount{Path: wechatPath, Handler: wechat})
