@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 
 	"zhiyin/nlp"
@@ -74,10 +75,10 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			}
 			ci.textVoc = g.termSet(c.Title + "\n" + c.Text)
 			ci.norm = letters(nlp.Normalize(c.Title + "\n" + c.Text))
-			ci.vocab = map[string]bool{}
-			for t := range ci.textVoc {
-				ci.vocab[t] = true
-			}
+			// vocab starts as textVoc itself and is copied only when FAQ
+			// terms are added: most clauses of a large corpus have no FAQ
+			// entries, and two maps per clause is most of the memory.
+			ci.vocab = ci.textVoc
 			g.clauses[key] = ci
 			g.order = append(g.order, key)
 		}
@@ -95,6 +96,9 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			if ok := g.clauses[ClauseKey(f.Doc, other)]; ok != nil && !containsString(ci.related, ok.key) {
 				ci.related = append(ci.related, ok.key)
 			}
+		}
+		if len(ci.faqs) == 0 {
+			ci.vocab = maps.Clone(ci.textVoc) // the first FAQ entry: stop sharing
 		}
 		for _, q := range append([]string{f.Question}, f.Similar...) {
 			terms := g.termSet(q)
