@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"sync"
+	"sync/atomic"
 
 	"zhiyin/nlp"
 )
@@ -13,15 +14,17 @@ import (
 // the analyzer of its lexicon, the index and the clause profiles. Questions
 // hold it for reading; a publish retires it once they are done.
 type generation struct {
-	rev     int64
-	k       Knowledge
-	an      *nlp.Analyzer
-	idx     Index
-	w       weigher
-	docs    map[string]*Document
-	clauses map[string]*clauseInfo // by ClauseKey
-	order   []string               // clause keys in corpus order
-	negs    []faqQuestion          // the editors' out-of-scope questions
+	rev       int64
+	k         Knowledge
+	an        *nlp.Analyzer
+	idx       Index
+	w         weigher
+	docs      map[string]*Document
+	clauses   map[string]*clauseInfo // by ClauseKey
+	order     []string               // clause keys in corpus order
+	negs      []faqQuestion          // the editors' out-of-scope questions
+	terms     sync.Map               // term -> qterm: analyses of question terms (see term)
+	termCount atomic.Int64           // how many are cached
 
 	mu      sync.RWMutex // held for reading while answering
 	retired bool

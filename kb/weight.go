@@ -113,24 +113,42 @@ func (g *generation) query(text string) []qterm {
 	toks := g.an.ContentTokens(text)
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
-		qt := qterm{
-			term:   t.Term,
-			w:      g.w.weight(t.Term),
-			alts:   g.an.Syn.Of(t.Term),
-			domain: g.an.Seg.Domain(t.Term),
-		}
-		parts := g.an.Seg.Parts(t.Term)
-		light := len(parts) > 0
-		for _, p := range parts {
-			qt.parts = append(qt.parts, append([]string{p}, g.an.Syn.Of(p)...))
-			light = light && (lightWords[p] || nlp.IsStop(p))
-		}
-		if light {
-			// A "word" made of modal and function words only (能不能自己
-			// cut as 能/不能自己) is as light as its parts.
-			qt.w = lightWeight
-		}
-		out = append(out, qt)
+		out = append(out, g.term(t.Term))
 	}
 	return out
+}
+
+// maxCachedTerms bounds the per-generation cache of term analyses.
+const maxCachedTerms = 100_000
+
+// term analyses one question term: its weight, synonyms and compound parts.
+// The analysis depends only on the term and the generation's lexicon, and
+// people use the same words again and again, so it is cached per generation
+// (the dictionary lookups of the compound split are a good part of a
+// question's cost). The slices are shared: callers must not modify them.
+func (g *generation) term(term string) qterm {
+	if v, ok := g.terms.Load(term); ok {
+		return v.(qterm)
+	}
+	qt := qterm{
+		term:   term,
+		w:      g.w.weight(term),
+		alts:   g.an.Syn.Of(term),
+		domain: g.an.Seg.Domain(term),
+	}
+	parts := g.an.Seg.Parts(term)
+	light := len(parts) > 0
+	for _, p := range parts {
+		qt.parts = append(qt.parts, append([]string{p}, g.an.Syn.Of(p)...))
+		light = light && (lightWords[p] || nlp.IsStop(p))
+	}
+	if light {
+		// A "word" made of modal and function words only (能不能自己
+		// cut as 能/不能自己) is as light as its parts.
+		qt.w = lightWeight
+	}
+	if g.termCount.Add(1) <= maxCachedTerms {
+		g.terms.Store(term, qt)
+	}
+	return qt
 }
