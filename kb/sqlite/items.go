@@ -45,13 +45,10 @@ func (d *DB) Documents(ctx context.Context) ([]kb.Versioned[kb.Document], error)
 // Document returns a draft document with its clauses.
 func (d *DB) Document(ctx context.Context, id string) (kb.Versioned[kb.Document], error) {
 	docs, err := readDocuments(ctx, d.sql, id)
+	v, err := first(docs, err, error(kb.Errorf(kb.CodeNotFound, "没有找到文件 %s", id)))
 	if err != nil {
-		return kb.Versioned[kb.Document]{}, err
+		return v, err
 	}
-	if len(docs) == 0 {
-		return kb.Versioned[kb.Document]{}, kb.Errorf(kb.CodeNotFound, "没有找到文件 %s", id)
-	}
-	v := docs[0]
 	rows, err := d.sql.QueryContext(ctx, `SELECT id, label, title, text FROM clauses WHERE doc = ? ORDER BY position`, id)
 	if err != nil {
 		return v, err
@@ -131,6 +128,41 @@ func (d *DB) DeleteDocument(ctx context.Context, id string, ifMatch int64, by kb
 		}
 		return audit(ctx, tx, d.now(), by, "document.delete", id, "")
 	})
+}
+
+// first returns the first of items, or notFound when there is none: the
+// single-item getters read through the list readers with a filter.
+func first[T any](items []T, err error, notFound error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if len(items) == 0 {
+		return zero, notFound
+	}
+	return items[0], nil
+}
+
+// slot checks an ordered item's If-Match for a put: with ifMatch 0 the item
+// must not exist yet (CodeConflict: exists) and gets the next position; else
+// it must exist (CodeNotFound: missing) at version ifMatch (checkMatch), and
+// keeps its position. existed tells which case it was.
+func slot(ctx context.Context, tx *sql.Tx, table, key string, id any, ifMatch int64, missing, exists error) (pos int64, existed bool, err error) {
+	var cur int64
+	err = tx.QueryRowContext(ctx, `SELECT version, position FROM `+table+` WHERE `+key+` = ?`, id).Scan(&cur, &pos)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if ifMatch != 0 {
+			return 0, false, missing
+		}
+		err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) + 1 FROM `+table).Scan(&pos)
+		return pos, false, err
+	case err != nil:
+		return 0, false, err
+	case ifMatch == 0:
+		return 0, true, exists
+	}
+	return pos, true, checkMatch(cur, ifMatch)
 }
 
 // currentVersion returns the version a query selects, CodeNotFound when it
@@ -228,37 +260,19 @@ func (d *DB) FAQs(ctx context.Context) ([]kb.Versioned[kb.FAQ], error) {
 // FAQ returns one draft FAQ entry.
 func (d *DB) FAQ(ctx context.Context, id string) (kb.Versioned[kb.FAQ], error) {
 	fs, err := readFAQs(ctx, d.sql, id)
-	if err != nil {
-		return kb.Versioned[kb.FAQ]{}, err
-	}
-	if len(fs) == 0 {
-		return kb.Versioned[kb.FAQ]{}, kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", id)
-	}
-	return fs[0], nil
+	return first(fs, err, error(kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", id)))
 }
 
 // PutFAQ creates (ifMatch 0) or replaces a draft FAQ entry.
 func (d *DB) PutFAQ(ctx context.Context, f kb.FAQ, ifMatch int64, by kb.Actor) (int64, error) {
 	var version int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var cur, pos int64
-		err := tx.QueryRowContext(ctx, `SELECT version, position FROM faqs WHERE id = ?`, f.ID).Scan(&cur, &pos)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if ifMatch != 0 {
-				return kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", f.ID)
-			}
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) + 1 FROM faqs`).Scan(&pos); err != nil {
-				return err
-			}
-		case err != nil:
+		pos, existed, err := slot(ctx, tx, "faqs", "id", f.ID, ifMatch,
+			kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", f.ID), kb.Errorf(kb.CodeConflict, "问答 %s 已存在", f.ID))
+		if err != nil {
 			return err
-		case ifMatch == 0:
-			return kb.Errorf(kb.CodeConflict, "问答 %s 已存在", f.ID)
-		default:
-			if err := checkMatch(cur, ifMatch); err != nil {
-				return err
-			}
+		}
+		if existed {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM faqs WHERE id = ?`, f.ID); err != nil {
 				return err
 			}
@@ -326,37 +340,17 @@ func (d *DB) Words(ctx context.Context) ([]kb.Versioned[kb.LexiconWord], error) 
 // Word returns one draft lexicon word.
 func (d *DB) Word(ctx context.Context, text string) (kb.Versioned[kb.LexiconWord], error) {
 	ws, err := readWords(ctx, d.sql, text)
-	if err != nil {
-		return kb.Versioned[kb.LexiconWord]{}, err
-	}
-	if len(ws) == 0 {
-		return kb.Versioned[kb.LexiconWord]{}, kb.Errorf(kb.CodeNotFound, "词典中没有 %s", text)
-	}
-	return ws[0], nil
+	return first(ws, err, error(kb.Errorf(kb.CodeNotFound, "词典中没有 %s", text)))
 }
 
 // PutWord creates (ifMatch 0) or replaces a draft lexicon word.
 func (d *DB) PutWord(ctx context.Context, w kb.LexiconWord, ifMatch int64, by kb.Actor) (int64, error) {
 	var version int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var cur, pos int64
-		err := tx.QueryRowContext(ctx, `SELECT version, position FROM lexicon_words WHERE text = ?`, w.Text).Scan(&cur, &pos)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if ifMatch != 0 {
-				return kb.Errorf(kb.CodeNotFound, "词典中没有 %s", w.Text)
-			}
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), -1) + 1 FROM lexicon_words`).Scan(&pos); err != nil {
-				return err
-			}
-		case err != nil:
+		pos, _, err := slot(ctx, tx, "lexicon_words", "text", w.Text, ifMatch,
+			kb.Errorf(kb.CodeNotFound, "词典中没有 %s", w.Text), kb.Errorf(kb.CodeConflict, "词典中已有 %s", w.Text))
+		if err != nil {
 			return err
-		case ifMatch == 0:
-			return kb.Errorf(kb.CodeConflict, "词典中已有 %s", w.Text)
-		default:
-			if err := checkMatch(cur, ifMatch); err != nil {
-				return err
-			}
 		}
 		if version, err = nextVersion(ctx, tx); err != nil {
 			return err
@@ -414,13 +408,7 @@ func (d *DB) Synonym(ctx context.Context, id int64) (kb.Versioned[kb.SynonymEntr
 		return kb.Versioned[kb.SynonymEntry]{}, kb.Errorf(kb.CodeNotFound, "没有找到同义词组 %d", id)
 	}
 	ss, err := readSynonyms(ctx, d.sql, id)
-	if err != nil {
-		return kb.Versioned[kb.SynonymEntry]{}, err
-	}
-	if len(ss) == 0 {
-		return kb.Versioned[kb.SynonymEntry]{}, kb.Errorf(kb.CodeNotFound, "没有找到同义词组 %d", id)
-	}
-	return ss[0], nil
+	return first(ss, err, error(kb.Errorf(kb.CodeNotFound, "没有找到同义词组 %d", id)))
 }
 
 // PutSynonym creates (s.ID 0) or replaces a draft synonym group.
