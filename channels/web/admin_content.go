@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +74,39 @@ func queryLimit(c *gin.Context, def int) int {
 		return n
 	}
 	return def
+}
+
+// versionedJSON is an item with its version as one JSON object: the item's
+// fields plus "etag", as the admin lists send them.
+type versionedJSON[T any] kb.Versioned[T]
+
+func (v versionedJSON[T]) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(v.Item)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < 2 || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("web: %T is not a JSON object", v.Item)
+	}
+	tag, _ := json.Marshal(etag(v.Version)) // a string always marshals
+	out := append(b[:len(b)-1:len(b)-1], `,"etag":`...)
+	if len(b) == 2 {
+		out = append(b[:1:1], `"etag":`...)
+	}
+	return append(append(out, tag...), '}'), nil
+}
+
+// sendVersionedList answers a list read (items, err) as {key: [item+etag…]}.
+func sendVersionedList[T any](s *Server, c *gin.Context, key string, items []kb.Versioned[T], err error) {
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := make([]versionedJSON[T], len(items))
+	for i, v := range items {
+		out[i] = versionedJSON[T](v)
+	}
+	c.JSON(http.StatusOK, gin.H{key: out})
 }
 
 func sendVersioned[T any](c *gin.Context, status int, v kb.Versioned[T]) {

@@ -15,20 +15,8 @@ import (
 // Admin handlers for documents.
 
 func (s *Server) adminDocuments(c *gin.Context) {
-	ds, err := s.cfg.Admin.Store.Documents(c.Request.Context())
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	type docVersion struct {
-		kb.Document
-		ETag string `json:"etag"`
-	}
-	out := make([]docVersion, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, docVersion{d.Item, etag(d.Version)})
-	}
-	c.JSON(http.StatusOK, gin.H{"documents": out})
+	items, err := s.cfg.Admin.Store.Documents(c.Request.Context())
+	sendVersionedList(s, c, "documents", items, err)
 }
 
 func (s *Server) adminDocument(c *gin.Context) {

@@ -13,20 +13,8 @@ import (
 // Admin handlers for FAQ entries.
 
 func (s *Server) adminFAQs(c *gin.Context) {
-	fs, err := s.cfg.Admin.Store.FAQs(c.Request.Context())
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	type faqVersion struct {
-		kb.FAQ
-		ETag string `json:"etag"`
-	}
-	out := make([]faqVersion, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, faqVersion{f.Item, etag(f.Version)})
-	}
-	c.JSON(http.StatusOK, gin.H{"faqs": out})
+	items, err := s.cfg.Admin.Store.FAQs(c.Request.Context())
+	sendVersionedList(s, c, "faqs", items, err)
 }
 
 func (s *Server) adminFAQ(c *gin.Context) {

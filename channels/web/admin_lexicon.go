@@ -15,20 +15,8 @@ import (
 // Admin handlers for lexicon.
 
 func (s *Server) adminWords(c *gin.Context) {
-	ws, err := s.cfg.Admin.Store.Words(c.Request.Context())
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	type wordVersion struct {
-		kb.LexiconWord
-		ETag string `json:"etag"`
-	}
-	out := make([]wordVersion, 0, len(ws))
-	for _, w := range ws {
-		out = append(out, wordVersion{w.Item, etag(w.Version)})
-	}
-	c.JSON(http.StatusOK, gin.H{"words": out})
+	items, err := s.cfg.Admin.Store.Words(c.Request.Context())
+	sendVersionedList(s, c, "words", items, err)
 }
 
 func (s *Server) adminWord(c *gin.Context) {
@@ -103,20 +91,8 @@ func (s *Server) deleteWord(c *gin.Context) {
 }
 
 func (s *Server) adminSynonyms(c *gin.Context) {
-	ss, err := s.cfg.Admin.Store.Synonyms(c.Request.Context())
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	type synVersion struct {
-		kb.SynonymEntry
-		ETag string `json:"etag"`
-	}
-	out := make([]synVersion, 0, len(ss))
-	for _, x := range ss {
-		out = append(out, synVersion{x.Item, etag(x.Version)})
-	}
-	c.JSON(http.StatusOK, gin.H{"synonyms": out})
+	items, err := s.cfg.Admin.Store.Synonyms(c.Request.Context())
+	sendVersionedList(s, c, "synonyms", items, err)
 }
 
 func synonymID(c *gin.Context) (int64, error) {
