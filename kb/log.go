@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 )
 
 // LogEntry is one asked question as the question log keeps it.
@@ -28,6 +29,19 @@ type Feedback struct {
 	Helpful bool      `json:"helpful"`
 	Comment string    `json:"comment,omitempty"`
 	Time    time.Time `json:"time"`
+}
+
+// MaxCommentRunes bounds a feedback comment, in characters.
+const MaxCommentRunes = 1000
+
+// ValidateFeedback returns a CodeInvalid error, with a message for end
+// users, when the comment is over MaxCommentRunes; every question log
+// checks it before storing feedback.
+func ValidateFeedback(f Feedback) error {
+	if utf8.RuneCountInString(f.Comment) > MaxCommentRunes {
+		return Errorf(CodeInvalid, "反馈意见太长了，请精简到 %d 字以内", MaxCommentRunes)
+	}
+	return nil
 }
 
 // QuestionLog records questions and feedback. Record must not block the

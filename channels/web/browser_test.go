@@ -16,9 +16,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	chromekb "github.com/chromedp/chromedp/kb"
-
-	"zhiyin/kb"
-	"zhiyin/kb/jsonl"
 )
 
 // The browser tests drive the console in headless Chromium (Debian's
@@ -294,7 +291,7 @@ func (s *browserSuite) testAsk(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the feedback did not reach feedback.jsonl")
+			t.Fatal("the feedback did not reach the question log")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -319,15 +316,8 @@ func questionIDs(t *testing.T, question string) map[string]bool {
 	ids := map[string]bool{}
 	deadline := time.Now().Add(5 * time.Second)
 	for len(ids) == 0 && time.Now().Before(deadline) {
-		data, err := os.ReadFile(filepath.Join(shared.dir, jsonl.QuestionsFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			var e kb.LogEntry
-			if json.Unmarshal([]byte(line), &e) == nil && e.Question == question {
-				ids[e.ID] = true
-			}
+		for _, e := range shared.log.questions(question) {
+			ids[e.ID] = true
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

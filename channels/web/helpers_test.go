@@ -9,15 +9,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"zhiyin/kb"
 	"zhiyin/kb/bleveindex"
-	"zhiyin/kb/jsonl"
 	"zhiyin/nlp"
 )
 
@@ -63,10 +60,51 @@ func testKnowledge() kb.Knowledge {
 var shared struct {
 	once sync.Once
 	svc  *kb.Service
-	log  *jsonl.Log
-	dir  string
+	log  *memLog
 	sink atomic.Pointer[kb.QuestionLog] // where the service's questions go
 	err  error
+}
+
+// memLog is an in-memory kb.QuestionLog: the stores' own tests cover the
+// durable logs; the web tests need to see what was recorded.
+type memLog struct {
+	mu       sync.Mutex
+	entries  []kb.LogEntry
+	feedback []kb.Feedback
+}
+
+func (l *memLog) Record(e kb.LogEntry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, e)
+}
+
+func (l *memLog) Feedback(_ context.Context, f kb.Feedback) error {
+	if err := kb.ValidateFeedback(f); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.entries {
+		if e.ID == f.ID {
+			l.feedback = append(l.feedback, f)
+			return nil
+		}
+	}
+	return kb.Errorf(kb.CodeNotFound, "没有找到这条问答记录，无法提交反馈")
+}
+
+// questions returns the recorded entries for a question text.
+func (l *memLog) questions(text string) []kb.LogEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []kb.LogEntry
+	for _, e := range l.entries {
+		if e.Question == text {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // forwardLog sends the service's questions to the current test server's
@@ -89,8 +127,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if shared.svc != nil {
 		shared.svc.Close()
-		shared.log.Close()
-		os.RemoveAll(shared.dir)
 	}
 	os.Exit(code)
 }
@@ -98,14 +134,7 @@ func TestMain(m *testing.M) {
 func sharedService(t testing.TB) *kb.Service {
 	t.Helper()
 	shared.once.Do(func() {
-		shared.dir, shared.err = os.MkdirTemp("", "zhiyin-web-test-")
-		if shared.err != nil {
-			return
-		}
-		shared.log, shared.err = jsonl.Open(shared.dir, jsonl.Options{})
-		if shared.err != nil {
-			return
-		}
+		shared.log = &memLog{}
 		shared.svc, shared.err = kb.NewService(context.Background(), testKnowledge(), 7,
 			kb.Options{Index: bleveindex.Build, Log: forwardLog{}})
 	})
@@ -115,25 +144,12 @@ func sharedService(t testing.TB) *kb.Service {
 	return shared.svc
 }
 
-// feedbackFile returns the feedback lines written so far by the shared log.
+// feedbackLines returns the feedback recorded so far by the shared log.
 func feedbackLines(t testing.TB) []kb.Feedback {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(shared.dir, jsonl.FeedbackFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []kb.Feedback
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var f kb.Feedback
-		if err := json.Unmarshal([]byte(line), &f); err != nil {
-			t.Fatalf("feedback line %q: %v", line, err)
-		}
-		out = append(out, f)
-	}
-	return out
+	shared.log.mu.Lock()
+	defer shared.log.mu.Unlock()
+	return append([]kb.Feedback(nil), shared.log.feedback...)
 }
 
 // newTestServer builds a Server over the shared service. Options adjust the

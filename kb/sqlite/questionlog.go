@@ -8,15 +8,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"zhiyin/kb"
 )
-
-// MaxCommentRunes bounds a feedback comment, in characters.
-const MaxCommentRunes = 1000
 
 // LogOptions configures a Log. The zero value is usable.
 type LogOptions struct {
@@ -129,8 +125,8 @@ func (l *Log) Feedback(ctx context.Context, f kb.Feedback) error {
 			return kb.Errorf(kb.CodeNotFound, "没有找到这条问答记录，无法提交反馈")
 		}
 	}
-	if utf8.RuneCountInString(f.Comment) > MaxCommentRunes {
-		return kb.Errorf(kb.CodeInvalid, "反馈意见太长了，请精简到 %d 字以内", MaxCommentRunes)
+	if err := kb.ValidateFeedback(f); err != nil {
+		return err
 	}
 	if f.Time.IsZero() {
 		f.Time = l.opts.Now()
