@@ -48,6 +48,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		"longest a question waits for its turn before 503; 0 turns load shedding off (env ZHIYIN_SHED_WAIT)")
 	benchNoop := fl.Bool("bench-noop", envOr("ZHIYIN_BENCH_NOOP", "") == "true",
 		"also serve "+benchNoopPath+", a no-op JSON handler for benchmarks (env ZHIYIN_BENCH_NOOP=true)")
+	pprofAddr := fl.String("pprof", envOr("ZHIYIN_PPROF", ""),
+		"serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (env ZHIYIN_PPROF)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: zhiyin serve [--addr HOST:PORT] [--data DIR] [--log-level LEVEL] [--log-format text|json]\n"+
 			"                    [--rate-limit N] [--trusted-proxies CIDR,...] [--max-concurrent N] [--shed-wait DURATION]")
@@ -82,6 +84,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		AdminToken: envOr("ZHIYIN_ADMIN_TOKEN", ""),
 		Shed:       shed,
 		BenchNoop:  *benchNoop,
+		PprofAddr:  *pprofAddr,
 	}
 	if err := srv.Run(ctx); err != nil {
 		return err
@@ -137,13 +140,15 @@ type Server struct {
 	TrustedProxies []string // CIDRs whose X-Forwarded-For is believed
 	AdminToken     string   // ZHIYIN_ADMIN_TOKEN: an admin credential while set
 	Shed           web.ShedConfig
-	BenchNoop      bool // serve benchNoopPath (benchmarks only)
+	BenchNoop      bool   // serve benchNoopPath (benchmarks only)
+	PprofAddr      string // serve net/http/pprof there when set
 	// ShutdownTimeout bounds how long Close waits for requests in flight
 	// (default 20 s: less than the 30 s orchestrators usually allow).
 	ShutdownTimeout time.Duration
 
 	ln          net.Listener
 	http        *http.Server
+	pprof       *http.Server
 	web         *web.Server
 	db          *sqlite.DB
 	log         *sqlite.Log
@@ -244,6 +249,12 @@ func (s *Server) Run(ctx context.Context) (err error) {
 			s.fail(fmt.Errorf("serve: %w", err))
 		}
 	}()
+
+	if s.PprofAddr != "" {
+		if s.pprof, err = startPprof(s.PprofAddr, s.Logger); err != nil {
+			return err
+		}
+	}
 
 	buildCtx, cancel := context.WithCancel(ctx)
 	s.cancelBuild = cancel
@@ -371,6 +382,9 @@ func (s *Server) cleanup() error {
 	}
 	if s.ln != nil && s.http == nil {
 		_ = s.ln.Close()
+	}
+	if s.pprof != nil {
+		_ = s.pprof.Close()
 	}
 	if s.log != nil {
 		if err := s.log.Close(); err != nil {
