@@ -21,10 +21,10 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	types := askedTypes(norm)
 	qtext := letters(norm)
 	ranked := g.rank(q, types, qtext)
-	cur := &turn{text: text, terms: q}
+	cur := &turn{text: text, gen: g.serial, terms: q}
 	if prev != nil {
 		if marked, short := followUpSigns(norm, q); marked || short {
-			merged := mergeTerms(prev.terms, q)
+			merged := mergeTerms(g.reread(prev), q)
 			r2 := g.rank(merged, types, qtext)
 			// A marked ellipsis ("那服务器呢？") means "the same question, about
 			// this": its merged reading wins whenever it is answered. An
@@ -43,6 +43,19 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	return g.build(ranked, q), cur
 }
 
+// reread returns the terms of a previous turn as this generation reads
+// them: a publish between two questions of a session renumbers the terms.
+func (g *generation) reread(prev *turn) []qterm {
+	if prev.gen == g.serial {
+		return prev.terms
+	}
+	out := make([]qterm, 0, len(prev.terms))
+	for _, t := range prev.terms {
+		out = append(out, g.term(t.term))
+	}
+	return out
+}
+
 // negativeMinSim is how close a question must be to an editor's
 // out-of-scope question to be refused like it (weighted Jaccard overlap).
 const negativeMinSim = 0.6
@@ -58,7 +71,8 @@ func (g *generation) markedOutOfScope(q []qterm, best scored) bool {
 	for _, t := range q {
 		total += t.w
 	}
-	m := newMatcher(q, total)
+	m := g.newMatcher(q, total)
+	defer m.release()
 	for i := range g.negs {
 		if sim := m.similarity(&g.negs[i]); sim >= negativeMinSim && sim >= best.faqSim {
 			return true

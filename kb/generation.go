@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 	"sync/atomic"
 
@@ -14,6 +13,7 @@ import (
 // the analyzer of its lexicon, the index and the clause profiles. Questions
 // hold it for reading; a publish retires it once they are done.
 type generation struct {
+	serial    int64 // unique in the process, unlike rev (a rollback can repeat one)
 	rev       int64
 	k         Knowledge
 	an        *nlp.Analyzer
@@ -23,6 +23,9 @@ type generation struct {
 	clauses   map[string]*clauseInfo // by ClauseKey
 	order     []string               // clause keys in corpus order
 	negs      []faqQuestion          // the editors' out-of-scope questions
+	ids       map[string]int32       // term -> id, read-only once built (terms.go)
+	names     []string               // id -> term
+	slots     sync.Pool              // []int32 of len(names): matcher tables
 	terms     sync.Map               // term -> qterm: analyses of question terms (see term)
 	termCount atomic.Int64           // how many are cached
 
@@ -35,21 +38,23 @@ type clauseInfo struct {
 	key     string
 	doc     *Document
 	clause  Clause
-	vocab   map[string]bool // terms of the text, title and FAQ questions
-	textVoc map[string]bool // terms of the text and title alone
-	faqs    []faqQuestion   // the FAQ questions that point here first
-	sents   []sentence      // the text cut into sentences, for quotes
-	norm    []rune          // the letters of the normalised title and text, for phrase matches
-	related []string        // keys of clauses the FAQ entries also name
+	vocab   idSet         // terms of the text, title and FAQ questions
+	textVoc idSet         // terms of the text and title alone
+	faqs    []faqQuestion // the FAQ questions that point here first
+	sents   []sentence    // the text cut into sentences, for quotes
+	norm    []rune        // the letters of the normalised title and text, for phrase matches
+	related []string      // keys of clauses the FAQ entries also name
 }
 
 // faqQuestion is one FAQ question (standard or similar) as a term set.
 type faqQuestion struct {
 	text   string
-	terms  map[string]bool
-	words  []string // the same terms as a slice: iterating a map is slow on the hot path
-	weight float64  // sum of the terms' weights
+	ids    idSet
+	weight float64 // sum of the terms' weights
 }
+
+// generations numbers the generations built by this process.
+var generations atomic.Int64
 
 func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBuilder) (*generation, error) {
 	an, err := nlp.NewAnalyzer(k.Lexicon.Words, k.Lexicon.Synonyms)
@@ -57,9 +62,10 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		return nil, fmt.Errorf("kb: lexicon: %w", err)
 	}
 	g := &generation{
-		rev: rev, k: k, an: an, w: weigher{an: an},
+		serial: generations.Add(1), rev: rev, k: k, an: an, w: weigher{an: an},
 		docs:    map[string]*Document{},
 		clauses: map[string]*clauseInfo{},
+		ids:     map[string]int32{},
 	}
 	for i := range g.k.Documents {
 		d := &g.k.Documents[i]
@@ -74,13 +80,12 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			key := ClauseKey(d.ID, c.ID)
 			ci := &clauseInfo{key: key, doc: d, clause: c, sents: splitSentences(c.Text)}
 			for i := range ci.sents {
-				ci.sents[i].terms = g.termSet(ci.sents[i].text)
+				ci.sents[i].ids = g.termIDs(ci.sents[i].text)
 			}
-			ci.textVoc = g.termSet(c.Title + "\n" + c.Text)
+			ci.textVoc = g.termIDs(c.Title + "\n" + c.Text)
 			ci.norm = letters(nlp.Normalize(c.Title + "\n" + c.Text))
-			// vocab starts as textVoc itself and is copied only when FAQ
-			// terms are added: most clauses of a large corpus have no FAQ
-			// entries, and two maps per clause is most of the memory.
+			// vocab is textVoc itself until FAQ terms are added: most
+			// clauses of a large corpus have no FAQ entries.
 			ci.vocab = ci.textVoc
 			g.clauses[key] = ci
 			g.order = append(g.order, key)
@@ -100,34 +105,19 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 				ci.related = append(ci.related, ok.key)
 			}
 		}
-		if len(ci.faqs) == 0 {
-			ci.vocab = maps.Clone(ci.textVoc) // the first FAQ entry: stop sharing
-		}
 		for _, q := range append([]string{f.Question}, f.Similar...) {
-			terms := g.termSet(q)
-			for t := range terms {
-				ci.vocab[t] = true
-			}
-			fq := faqQuestion{text: q, terms: terms}
-			for t := range terms {
-				fq.weight += g.w.weight(t)
-				fq.words = append(fq.words, t)
-			}
+			fq := g.faqQuestion(q)
+			ci.vocab = union(ci.vocab, fq.ids)
 			ci.faqs = append(ci.faqs, fq)
 			faqText[ci.key] = append(faqText[ci.key], q)
 		}
 	}
 	for _, n := range g.k.Negatives {
-		terms := g.termSet(n.Question)
-		fq := faqQuestion{text: n.Question, terms: terms}
-		for t := range terms {
-			fq.weight += g.w.weight(t)
-			fq.words = append(fq.words, t)
-		}
-		if len(fq.words) > 0 {
+		if fq := g.faqQuestion(n.Question); len(fq.ids) > 0 {
 			g.negs = append(g.negs, fq)
 		}
 	}
+	g.slots.New = func() any { return make([]int32, len(g.names)) }
 	docs := make([]IndexDoc, 0, len(g.order))
 	for _, key := range g.order {
 		ci := g.clauses[key]
@@ -145,16 +135,13 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 	return g, nil
 }
 
-// termSet returns the content terms of text, with the dictionary words
-// inside long words, as a set.
-func (g *generation) termSet(text string) map[string]bool {
-	set := map[string]bool{}
-	for _, t := range g.an.Seg.SearchTokens(text) {
-		if !nlp.IsStop(t.Term) {
-			set[t.Term] = true
-		}
+// faqQuestion reads one FAQ (or out-of-scope) question.
+func (g *generation) faqQuestion(q string) faqQuestion {
+	fq := faqQuestion{text: q, ids: g.termIDs(q)}
+	for _, id := range fq.ids {
+		fq.weight += g.w.weight(g.names[id])
 	}
-	return set
+	return fq
 }
 
 // hold takes the generation for reading; false once it is retired.

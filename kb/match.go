@@ -1,16 +1,22 @@
 package kb
 
-// matcher computes FAQ similarities for one question. There are many FAQ
-// questions per candidate, each of a few words, while a question term can
-// have dozens of synonyms: so the question's words and synonyms go into one
-// map, and each FAQ question's few words are looked up in it.
+import "sync"
+
+// matcher compares one question with clause vocabularies, sentences and FAQ
+// questions. A question term can have dozens of synonyms while an FAQ
+// question has a few words and a clause a few dozen, so the question's
+// words, synonyms and compound parts go into a table indexed by term id
+// (one array read per word compared), and the clause side is only walked.
 type matcher struct {
-	phrase phraser
-	q      []qterm
-	total  float64
-	words  map[string][]wordMatch
-	best   []float64 // per question term, reused
-	parts  [][]bool  // per question term, which of its parts were seen; reused
+	phrase  *phraser
+	q       []qterm
+	total   float64
+	slot    []int32       // per term id: 1 + index into entries; 0 when the question lacks the word
+	entries [][]wordMatch // what a word means for the question
+	touched []int32       // ids whose slot is set, cleared on release
+	pool    *sync.Pool    // where slot came from
+	best    []float64     // per question term, reused
+	parts   [][]bool      // per question term, which of its parts were seen; reused
 }
 
 type wordMatch struct {
@@ -19,33 +25,68 @@ type wordMatch struct {
 	part  int     // for a part: its index in q[term].parts
 }
 
-func newMatcher(q []qterm, total float64) *matcher {
-	m := &matcher{q: q, total: total, words: map[string][]wordMatch{}, best: make([]float64, len(q)), parts: make([][]bool, len(q))}
+// newMatcher prepares the comparison of question q (of total weight total)
+// with the generation's texts. The caller must release it.
+func (g *generation) newMatcher(q []qterm, total float64) *matcher {
+	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q))}
+	m.slot = g.slots.Get().([]int32)
+	m.phrase = phrasers.Get().(*phraser)
 	for i, t := range q {
-		m.words[t.term] = append(m.words[t.term], wordMatch{term: i, score: 1})
-		for _, a := range t.alts {
-			m.words[a] = append(m.words[a], wordMatch{term: i, score: 0.8})
+		m.add(t.id, wordMatch{term: i, score: 1})
+		for _, a := range t.altIDs {
+			m.add(a, wordMatch{term: i, score: 0.8})
 		}
-		m.parts[i] = make([]bool, len(t.parts))
-		for p, alts := range t.parts {
+		m.parts[i] = make([]bool, len(t.partIDs))
+		for p, alts := range t.partIDs {
 			for _, a := range alts {
-				m.words[a] = append(m.words[a], wordMatch{term: i, part: p})
+				m.add(a, wordMatch{term: i, part: p})
 			}
 		}
 	}
 	return m
 }
 
-// similarity is the weighted Jaccard overlap of the question with one FAQ
-// question: shared weight over the weight of both. It counts a term as
-// matchTerm does.
-func (m *matcher) similarity(f *faqQuestion) float64 {
+func (m *matcher) add(id int32, wm wordMatch) {
+	if id < 0 {
+		return
+	}
+	if m.slot[id] == 0 {
+		m.entries = append(m.entries, nil)
+		m.slot[id] = int32(len(m.entries))
+		m.touched = append(m.touched, id)
+	}
+	m.entries[m.slot[id]-1] = append(m.entries[m.slot[id]-1], wm)
+}
+
+// release clears the table and returns it to the generation's pool.
+func (m *matcher) release() {
+	for _, id := range m.touched {
+		m.slot[id] = 0
+	}
+	m.pool.Put(m.slot)
+	phrasers.Put(m.phrase)
+	m.slot, m.phrase = nil, nil
+}
+
+// phrasers keeps the phrase matchers' buffers between questions: they are
+// as long as the longest clause, and allocating them per question was a
+// tenth of a question's garbage.
+var phrasers = sync.Pool{New: func() any { return new(phraser) }}
+
+// shared returns the weight of the question that the words ids cover,
+// counting a term as matchTerm does, and leaves in m.best how well each
+// question term is covered.
+func (m *matcher) shared(ids []int32) float64 {
 	for i := range m.best {
 		m.best[i] = 0
 		clear(m.parts[i])
 	}
-	for _, w := range f.words {
-		for _, wm := range m.words[w] {
+	for _, id := range ids {
+		s := m.slot[id]
+		if s == 0 {
+			continue
+		}
+		for _, wm := range m.entries[s-1] {
 			if wm.score == 0 {
 				m.parts[wm.term][wm.part] = true
 			} else if wm.score > m.best[wm.term] {
@@ -70,6 +111,22 @@ func (m *matcher) similarity(f *faqQuestion) float64 {
 		}
 		shared += m.best[i] * t.w
 	}
+	return shared
+}
+
+// coverage returns the share of the question's weight that the vocabulary
+// covers.
+func (m *matcher) coverage(vocab idSet) float64 {
+	if m.total == 0 {
+		return 0
+	}
+	return m.shared(vocab) / m.total
+}
+
+// similarity is the weighted Jaccard overlap of the question with one FAQ
+// question: shared weight over the weight of both.
+func (m *matcher) similarity(f *faqQuestion) float64 {
+	shared := m.shared(f.ids)
 	union := m.total + f.weight - shared
 	if union <= 0 {
 		return 0

@@ -8,8 +8,8 @@ import (
 // sentence is one sentence of a clause text, verbatim, with its position.
 type sentence struct {
 	text       string
-	start, end int             // byte offsets in the clause text
-	terms      map[string]bool // its terms, filled when the generation is built
+	start, end int   // byte offsets in the clause text
+	ids        idSet // its terms, filled when the generation is built
 }
 
 // sentenceEnds are the marks that end a sentence or a clause of a list:
@@ -74,17 +74,16 @@ func (g *generation) quote(ci *clauseInfo, q []qterm, faq *faqQuestion) string {
 	}
 	best, bestScore := 0, -1.0
 	for i, s := range ci.sents {
-		terms := s.terms
 		score := 0.0
 		for _, t := range q {
-			if matchTerm(t, terms) > 0 {
+			if matchTerm(t, s.ids) > 0 {
 				score += t.w
 			}
 		}
 		if faq != nil {
-			for t := range faq.terms {
-				if terms[t] {
-					score += 0.5 * g.w.weight(t)
+			for _, id := range faq.ids {
+				if s.ids.has(id) {
+					score += 0.5 * g.w.weight(g.names[id])
 				}
 			}
 		}

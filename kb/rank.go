@@ -42,6 +42,9 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 	}
 	terms := make([]QueryTerm, 0, 2*len(q))
 	for _, t := range q {
+		if t.w <= lightWeight {
+			continue
+		}
 		terms = append(terms, QueryTerm{Term: t.term, Boost: t.w})
 		for _, a := range t.alts {
 			terms = append(terms, QueryTerm{Term: a, Boost: 0.7 * t.w})
@@ -59,7 +62,8 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 		total += t.w
 	}
 	top := hits[0].Score
-	m := newMatcher(q, total)
+	m := g.newMatcher(q, total)
+	defer m.release()
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
 		ci := g.clauses[h.Key]
@@ -67,8 +71,11 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 			continue
 		}
 		s := scored{ci: ci, bm25: h.Score / top}
-		s.cov = coverage(q, total, ci.vocab)
-		s.textCov = coverage(q, total, ci.textVoc)
+		s.textCov = m.coverage(ci.textVoc)
+		s.cov = s.textCov
+		if len(ci.faqs) > 0 {
+			s.cov = m.coverage(ci.vocab)
+		}
 		// A clause covering less than suggestMinCov can be neither the
 		// answer (that needs minCoverage) nor a suggestion: the costlier
 		// features would change nothing anyone sees, so they are skipped.
@@ -95,24 +102,25 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 	return out
 }
 
-// matchTerm says how well vocab covers a question term: 1 when it has the
-// term; 0.8 when it has a synonym, or every part of a compound term (each
-// part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when it has the
-// compound's head, its last part (Chinese compounds are head-final: a
-// 存储设备 is a 设备, a 防病毒软件 a 软件); else 0.
-func matchTerm(t qterm, vocab map[string]bool) float64 {
-	if vocab[t.term] {
+// matchTerm says how well a set of terms covers a question term: 1 when it
+// has the term; 0.8 when it has a synonym, or every part of a compound term
+// (each part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when it has
+// the compound's head, its last part (Chinese compounds are head-final: a
+// 存储设备 is a 设备, a 防病毒软件 a 软件); else 0. (matcher.shared counts
+// the same way for many sets at once.)
+func matchTerm(t qterm, set idSet) float64 {
+	if set.has(t.id) {
 		return 1
 	}
-	if anyIn(t.alts, vocab) {
+	if anyIn(t.altIDs, set) {
 		return 0.8
 	}
-	if len(t.parts) == 0 {
+	if len(t.partIDs) == 0 {
 		return 0
 	}
 	all := true
-	for _, alts := range t.parts {
-		if !anyIn(alts, vocab) {
+	for _, alts := range t.partIDs {
+		if !anyIn(alts, set) {
 			all = false
 			break
 		}
@@ -120,31 +128,19 @@ func matchTerm(t qterm, vocab map[string]bool) float64 {
 	switch {
 	case all:
 		return 0.8
-	case anyIn(t.parts[len(t.parts)-1], vocab):
+	case anyIn(t.partIDs[len(t.partIDs)-1], set):
 		return 0.5
 	}
 	return 0
 }
 
-func anyIn(words []string, set map[string]bool) bool {
-	for _, w := range words {
-		if set[w] {
+func anyIn(ids []int32, set idSet) bool {
+	for _, id := range ids {
+		if set.has(id) {
 			return true
 		}
 	}
 	return false
-}
-
-// coverage returns the share of the question's weight that vocab covers.
-func coverage(q []qterm, total float64, vocab map[string]bool) float64 {
-	if total == 0 {
-		return 0
-	}
-	got := 0.0
-	for _, t := range q {
-		got += matchTerm(t, vocab) * t.w
-	}
-	return got / total
 }
 
 // phraseWeight is the weight of the phrase feature in the score: a clause

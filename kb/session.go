@@ -10,6 +10,7 @@ import (
 // elliptical follow-up ("那软件呢？") can be read against it.
 type turn struct {
 	text  string
+	gen   int64 // the generation that read terms (its serial): their ids are its own
 	terms []qterm
 }
 

@@ -16,6 +16,13 @@ type qterm struct {
 	// (国产软硬件 → 国产, 软硬件), each with its synonyms: a clause that says
 	// 国产可控软硬件 covers the question's 国产软硬件 through them.
 	parts [][]string
+	// The same as term ids of the generation that read the question (see
+	// terms.go): id is noTerm when no text has the term, altIDs and
+	// partIDs leave out the words no text has (partIDs keeps one entry,
+	// perhaps empty, per part).
+	id      int32
+	altIDs  []int32
+	partIDs [][]int32
 }
 
 // weigher turns a term's general-language information into a weight.
@@ -135,11 +142,15 @@ func (g *generation) term(term string) qterm {
 		w:      g.w.weight(term),
 		alts:   g.an.Syn.Of(term),
 		domain: g.an.Seg.Domain(term),
+		id:     g.idOf(term),
 	}
+	qt.altIDs = g.idsOf(qt.alts)
 	parts := g.an.Seg.Parts(term)
 	light := len(parts) > 0
 	for _, p := range parts {
-		qt.parts = append(qt.parts, append([]string{p}, g.an.Syn.Of(p)...))
+		words := append([]string{p}, g.an.Syn.Of(p)...)
+		qt.parts = append(qt.parts, words)
+		qt.partIDs = append(qt.partIDs, g.idsOf(words))
 		light = light && (lightWords[p] || nlp.IsStop(p))
 	}
 	if light {
