@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -67,6 +68,19 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		clauses: map[string]*clauseInfo{},
 		ids:     map[string]int32{},
 	}
+	// The FAQ questions by clause, read before the clauses: the index
+	// indexes a clause with its FAQ questions.
+	faqs := map[string][]string{}
+	for _, f := range g.k.FAQs {
+		if len(f.Clauses) > 0 {
+			key := ClauseKey(f.Doc, f.Clauses[0])
+			faqs[key] = append(append(faqs[key], f.Question), f.Similar...)
+		}
+	}
+	var (
+		clauses []Clause
+		owners  []*Document
+	)
 	for i := range g.k.Documents {
 		d := &g.k.Documents[i]
 		g.docs[d.ID] = d
@@ -74,24 +88,39 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			continue // never cited as an answer
 		}
 		for _, c := range d.Clauses {
-			if c.Text == "" {
-				continue // a bare heading answers nothing
+			if c.Text != "" { // a bare heading answers nothing
+				clauses = append(clauses, c)
+				owners = append(owners, d)
 			}
-			key := ClauseKey(d.ID, c.ID)
-			ci := &clauseInfo{key: key, doc: d, clause: c, sents: splitSentences(c.Text)}
-			for i := range ci.sents {
-				ci.sents[i].ids = g.termIDs(ci.sents[i].text)
-			}
-			ci.textVoc = g.termIDs(c.Title + "\n" + c.Text)
-			ci.norm = letters(nlp.Normalize(c.Title + "\n" + c.Text))
-			// vocab is textVoc itself until FAQ terms are added: most
-			// clauses of a large corpus have no FAQ entries.
-			ci.vocab = ci.textVoc
-			g.clauses[key] = ci
-			g.order = append(g.order, key)
 		}
 	}
-	faqText := map[string][]string{}
+	docs := make([]IndexDoc, 0, len(clauses))
+	err = g.readClauses(ctx, clauses, func(i int, r clauseReading) {
+		c, d := clauses[i], owners[i]
+		key := ClauseKey(d.ID, c.ID)
+		var terms strings.Builder
+		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm}
+		ci.textVoc = g.internTokens(r.toks, &terms)
+		g.sentenceIDs(ci, r.toks, len(c.Title)+1)
+		// vocab is textVoc itself until FAQ terms are added: most clauses
+		// of a large corpus have no FAQ entries.
+		ci.vocab = ci.textVoc
+		for _, q := range faqs[key] {
+			fq := g.faqQuestion(q, &terms)
+			ci.vocab = union(ci.vocab, fq.ids)
+			ci.faqs = append(ci.faqs, fq)
+		}
+		g.clauses[key] = ci
+		g.order = append(g.order, key)
+		docs = append(docs, IndexDoc{
+			Key: key, Doc: d.ID, Clause: c.ID, DocTitle: d.Title,
+			Label: c.Label, Title: c.Title, Text: c.Text,
+			FAQ: faqs[key], Terms: terms.String(),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range g.k.FAQs {
 		if len(f.Clauses) == 0 {
 			continue
@@ -105,28 +134,13 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 				ci.related = append(ci.related, ok.key)
 			}
 		}
-		for _, q := range append([]string{f.Question}, f.Similar...) {
-			fq := g.faqQuestion(q)
-			ci.vocab = union(ci.vocab, fq.ids)
-			ci.faqs = append(ci.faqs, fq)
-			faqText[ci.key] = append(faqText[ci.key], q)
-		}
 	}
 	for _, n := range g.k.Negatives {
-		if fq := g.faqQuestion(n.Question); len(fq.ids) > 0 {
+		if fq := g.faqQuestion(n.Question, nil); len(fq.ids) > 0 {
 			g.negs = append(g.negs, fq)
 		}
 	}
 	g.slots.New = func() any { return make([]int32, len(g.names)) }
-	docs := make([]IndexDoc, 0, len(g.order))
-	for _, key := range g.order {
-		ci := g.clauses[key]
-		docs = append(docs, IndexDoc{
-			Key: key, Doc: ci.doc.ID, Clause: ci.clause.ID, DocTitle: ci.doc.Title,
-			Label: ci.clause.Label, Title: ci.clause.Title, Text: ci.clause.Text,
-			FAQ: faqText[key],
-		})
-	}
 	idx, err := build(ctx, docs, an)
 	if err != nil {
 		return nil, fmt.Errorf("kb: build index: %w", err)
@@ -135,13 +149,30 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 	return g, nil
 }
 
-// faqQuestion reads one FAQ (or out-of-scope) question.
-func (g *generation) faqQuestion(q string) faqQuestion {
-	fq := faqQuestion{text: q, ids: g.termIDs(q)}
+// faqQuestion reads one FAQ (or out-of-scope) question; with index, it
+// appends its terms to the index's terms of its clause.
+func (g *generation) faqQuestion(q string, index *strings.Builder) faqQuestion {
+	fq := faqQuestion{text: q, ids: g.internTokens(g.an.Seg.SearchTokens(q), index)}
 	for _, id := range fq.ids {
 		fq.weight += g.w.weight(g.names[id])
 	}
 	return fq
+}
+
+// sentenceIDs gives each sentence of ci the content terms of toks that lie
+// in it; off is where the clause text starts in the text toks were cut from.
+func (g *generation) sentenceIDs(ci *clauseInfo, toks []nlp.Token, off int) {
+	t := 0
+	for i := range ci.sents {
+		s := &ci.sents[i]
+		var ids []int32
+		for ; t < len(toks) && toks[t].Start < off+s.end; t++ {
+			if toks[t].Start >= off+s.start && !nlp.IsStop(toks[t].Term) {
+				ids = append(ids, g.ids[toks[t].Term])
+			}
+		}
+		s.ids = sortSet(ids)
+	}
 }
 
 // hold takes the generation for reading; false once it is retired.

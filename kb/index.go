@@ -16,7 +16,17 @@ type IndexDoc struct {
 	Title    string   // clause heading
 	Text     string   // clause text
 	FAQ      []string // the FAQ questions (standard and similar) linked to it
+	// Terms are the analysed terms of Title, Text and FAQ (in that order,
+	// stop words included, as nlp's SearchTokens gives them), joined by
+	// TermSep: kb has segmented the text already, and an index that takes
+	// these instead of segmenting it again builds twice as fast and indexes
+	// exactly the terms kb reads. Empty when there are none.
+	Terms string
 }
+
+// TermSep separates IndexDoc.Terms: a control character, which
+// normalisation removes from every term.
+const TermSep = "\x1f"
 
 // QueryTerm is one normalised term of a query with its weight.
 type QueryTerm struct {

@@ -2,8 +2,7 @@ package kb
 
 import (
 	"slices"
-
-	"zhiyin/nlp"
+	"strings"
 )
 
 // A generation numbers every term of its clauses and FAQ questions (int32
@@ -39,6 +38,9 @@ func (g *generation) intern(term string) int32 {
 	if id, ok := g.ids[term]; ok {
 		return id
 	}
+	// A term is a piece of its clause's normalised text: copied, so that
+	// the dictionary does not keep whole texts alive.
+	term = strings.Clone(term)
 	id := int32(len(g.names))
 	g.ids[term] = id
 	g.names = append(g.names, term)
@@ -68,21 +70,17 @@ func (g *generation) idsOf(words []string) []int32 {
 // termIDs returns the content terms of text, with the dictionary words
 // inside long words, interned, as a set.
 func (g *generation) termIDs(text string) idSet {
-	toks := g.an.Seg.SearchTokens(text)
-	out := make(idSet, 0, len(toks))
-	for _, t := range toks {
-		if !nlp.IsStop(t.Term) {
-			out = append(out, g.intern(t.Term))
-		}
-	}
-	slices.Sort(out)
-	return slices.Clip(slices.Compact(out))
+	return g.internTokens(g.an.Seg.SearchTokens(text), nil)
+}
+
+// sortSet sorts ids and drops repeats, in place.
+func sortSet(ids []int32) idSet {
+	slices.Sort(ids)
+	return slices.Clip(slices.Compact(ids))
 }
 
 // union returns the sorted union of two sets.
 func union(a, b idSet) idSet {
 	out := make(idSet, 0, len(a)+len(b))
-	out = append(append(out, a...), b...)
-	slices.Sort(out)
-	return slices.Clip(slices.Compact(out))
+	return sortSet(append(append(out, a...), b...))
 }

@@ -1,0 +1,82 @@
+package kb
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+
+	"zhiyin/nlp"
+)
+
+// clauseReading is what a build reads from one clause text before the terms
+// are numbered.
+type clauseReading struct {
+	toks  []nlp.Token // SearchTokens of title + "\n" + text, offsets into it
+	sents []sentence
+	norm  []rune
+}
+
+// readClause segments a clause once: the clause's terms, each sentence's
+// terms and the index's terms all come from this one cut. (Cutting each
+// sentence again gives the same words: no dictionary word spans a sentence
+// mark, and gse's best route splits where no word spans.)
+func (g *generation) readClause(c Clause) clauseReading {
+	full := c.Title + "\n" + c.Text
+	return clauseReading{
+		toks:  g.an.Seg.SearchTokens(full),
+		sents: splitSentences(c.Text),
+		norm:  letters(nlp.Normalize(full)),
+	}
+}
+
+// readChunk is how many clauses are read before their terms are numbered:
+// readings hold every token, so they are kept only a chunk at a time.
+const readChunk = 4096
+
+// readClauses reads the clauses on every core (segmenting is most of a
+// build's cost and each clause reads alone), a chunk at a time, and hands
+// each reading to use in corpus order on the calling goroutine, which may
+// then change the generation without locks.
+func (g *generation) readClauses(ctx context.Context, clauses []Clause, use func(i int, r clauseReading)) error {
+	workers := runtime.GOMAXPROCS(0)
+	buf := make([]clauseReading, min(readChunk, len(clauses)))
+	for from := 0; from < len(clauses); from += readChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := min(from+readChunk, len(clauses))
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := from + w; i < to; i += workers {
+					buf[i-from] = g.readClause(clauses[i])
+				}
+			})
+		}
+		wg.Wait()
+		for i := from; i < to; i++ {
+			use(i, buf[i-from])
+			buf[i-from] = clauseReading{}
+		}
+	}
+	return nil
+}
+
+// internTokens numbers the content terms among toks as a set; with appendTo
+// it also appends every term (stop words too) to the index's terms.
+func (g *generation) internTokens(toks []nlp.Token, index *strings.Builder) idSet {
+	out := make(idSet, 0, len(toks))
+	for _, t := range toks {
+		if index != nil {
+			if index.Len() > 0 {
+				index.WriteString(TermSep)
+			}
+			index.WriteString(t.Term)
+		}
+		if !nlp.IsStop(t.Term) {
+			out = append(out, g.intern(t.Term))
+		}
+	}
+	return sortSet(out)
+}
