@@ -43,7 +43,7 @@ type clauseInfo struct {
 	textVoc idSet         // terms of the text and title alone
 	faqs    []faqQuestion // the FAQ questions that point here first
 	sents   []sentence    // the text cut into sentences, for quotes
-	norm    []rune        // the letters of the normalised title and text, for phrase matches
+	norm    string        // the normalised title and text, for phrase matches, if not the clause's own
 	related []string      // keys of clauses the FAQ entries also name
 }
 

@@ -86,7 +86,11 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 					s.faqSim, s.faq = sim, f
 				}
 			}
-			s.phrase = m.phrase.match(qtext, ci.norm)
+			if ci.norm != "" {
+				s.phrase = m.phrase.match(qtext, ci.norm)
+			} else {
+				s.phrase = m.phrase.match(qtext, ci.clause.Title, ci.clause.Text)
+			}
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
@@ -150,35 +154,41 @@ func anyIn(ids []int32, set idSet) bool {
 const phraseWeight = 0.10
 
 // phraser finds the longest run of a question in clause texts, reusing its
-// buffers across the candidates of one question.
-type phraser struct{ prev, cur []int }
+// buffers across questions.
+type phraser struct{ prev, cur []int32 }
 
 // match is the length of the longest run of the question's letters found
-// verbatim in the clause's normalised text, over the question's length;
-// runs under three characters count as nothing.
-func (p *phraser) match(q, text []rune) float64 {
-	if len(q) == 0 || len(text) == 0 {
+// verbatim in the letters of the texts (read one after the other, skipping
+// everything else), over the question's length; runs under three
+// characters count as nothing. The dynamic programme walks the texts once
+// with rows as long as the question, so the clause is read straight from
+// its string, never copied.
+func (p *phraser) match(q []rune, texts ...string) float64 {
+	if len(q) == 0 {
 		return 0
 	}
-	if cap(p.prev) < len(text)+1 {
-		p.prev, p.cur = make([]int, len(text)+1), make([]int, len(text)+1)
+	if cap(p.prev) < len(q)+1 {
+		p.prev, p.cur = make([]int32, len(q)+1), make([]int32, len(q)+1)
 	}
-	prev, cur := p.prev[:len(text)+1], p.cur[:len(text)+1]
+	prev, cur := p.prev[:len(q)+1], p.cur[:len(q)+1]
 	clear(prev)
 	cur[0] = 0
-	best := 0
-	for i := 1; i <= len(q); i++ {
-		for j := 1; j <= len(text); j++ {
-			if q[i-1] == text[j-1] {
-				cur[j] = prev[j-1] + 1
-				if cur[j] > best {
-					best = cur[j]
-				}
-			} else {
-				cur[j] = 0
+	var best int32
+	for _, text := range texts {
+		for _, r := range text {
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+				continue
 			}
+			for i := 1; i <= len(q); i++ {
+				if q[i-1] == r {
+					cur[i] = prev[i-1] + 1
+					best = max(best, cur[i])
+				} else {
+					cur[i] = 0
+				}
+			}
+			prev, cur = cur, prev
 		}
-		prev, cur = cur, prev
 	}
 	if best < 3 {
 		return 0

@@ -14,7 +14,7 @@ import (
 type clauseReading struct {
 	toks  []nlp.Token // SearchTokens of title + "\n" + text, offsets into it
 	sents []sentence
-	norm  []rune
+	norm  string // the normalised title and text when they differ from the text
 }
 
 // readClause segments a clause once: the clause's terms, each sentence's
@@ -23,11 +23,13 @@ type clauseReading struct {
 // mark, and gse's best route splits where no word spans.)
 func (g *generation) readClause(c Clause) clauseReading {
 	full := c.Title + "\n" + c.Text
-	return clauseReading{
-		toks:  g.an.Seg.SearchTokens(full),
-		sents: splitSentences(c.Text),
-		norm:  letters(nlp.Normalize(full)),
+	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: splitSentences(c.Text)}
+	// Guideline text is nearly always in normal form already: then the
+	// phrase feature reads the clause's own strings, and nothing is kept.
+	if norm := nlp.Normalize(full); norm != full {
+		r.norm = norm
 	}
+	return r
 }
 
 // readChunk is how many clauses are read before their terms are numbered:
