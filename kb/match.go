@@ -15,8 +15,10 @@ type matcher struct {
 	entries [][]wordMatch // what a word means for the question
 	touched []int32       // ids whose slot is set, cleared on release
 	pool    *sync.Pool    // where slot came from
-	best    []float64     // per question term, reused
-	parts   [][]bool      // per question term, which of its parts were seen; reused
+	best    []float64     // per question term: how well the last words compared cover it
+	parts   [][]bool      // per question term, which of its parts were seen
+	seen    []bool        // per question term: touched by the last words compared
+	hit     []int         // the terms touched, to reset
 }
 
 type wordMatch struct {
@@ -28,7 +30,7 @@ type wordMatch struct {
 // newMatcher prepares the comparison of question q (of total weight total)
 // with the generation's texts. The caller must release it.
 func (g *generation) newMatcher(q []qterm, total float64) *matcher {
-	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q))}
+	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q)), seen: make([]bool, len(q))}
 	m.slot = g.slots.Get().([]int32)
 	m.phrase = phrasers.Get().(*phraser)
 	for i, t := range q {
@@ -75,18 +77,25 @@ var phrasers = sync.Pool{New: func() any { return new(phraser) }}
 
 // shared returns the weight of the question that the words ids cover,
 // counting a term as matchTerm does, and leaves in m.best how well each
-// question term is covered.
+// question term is covered. Only the question terms the words touch are
+// reset and summed: most FAQ questions share a word or two with a question.
 func (m *matcher) shared(ids []int32) float64 {
-	for i := range m.best {
+	for _, i := range m.hit {
 		m.best[i] = 0
 		clear(m.parts[i])
+		m.seen[i] = false
 	}
+	m.hit = m.hit[:0]
 	for _, id := range ids {
 		s := m.slot[id]
 		if s == 0 {
 			continue
 		}
 		for _, wm := range m.entries[s-1] {
+			if !m.seen[wm.term] {
+				m.seen[wm.term] = true
+				m.hit = append(m.hit, wm.term)
+			}
 			if wm.score == 0 {
 				m.parts[wm.term][wm.part] = true
 			} else if wm.score > m.best[wm.term] {
@@ -95,7 +104,7 @@ func (m *matcher) shared(ids []int32) float64 {
 		}
 	}
 	shared := 0.0
-	for i, t := range m.q {
+	for _, i := range m.hit {
 		if ps := m.parts[i]; m.best[i] == 0 && len(ps) > 0 {
 			// As matchTerm: all parts 0.8, the head (last part) alone 0.5.
 			all := true
@@ -109,7 +118,7 @@ func (m *matcher) shared(ids []int32) float64 {
 				m.best[i] = 0.5
 			}
 		}
-		shared += m.best[i] * t.w
+		shared += m.best[i] * m.q[i].w
 	}
 	return shared
 }

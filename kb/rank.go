@@ -173,16 +173,32 @@ func (p *phraser) match(q []rune, texts ...string) float64 {
 	prev, cur := p.prev[:len(q)+1], p.cur[:len(q)+1]
 	clear(prev)
 	cur[0] = 0
+	// Most letters of a clause are not in the question: a 1024-bit filter
+	// of the question's letters lets them reset the row without a pass.
+	var inQ [16]uint64
+	for _, r := range q {
+		inQ[(r>>6)&15] |= 1 << (r & 63)
+	}
 	var best int32
+	zero := true // prev is all zeros
 	for _, text := range texts {
 		for _, r := range text {
-			if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			if inQ[(r>>6)&15]&(1<<(r&63)) == 0 {
+				if !zero && isLetter(r) {
+					clear(prev)
+					zero = true
+				}
 				continue
 			}
+			if !isLetter(r) {
+				continue
+			}
+			zero = true
 			for i := 1; i <= len(q); i++ {
 				if q[i-1] == r {
 					cur[i] = prev[i-1] + 1
 					best = max(best, cur[i])
+					zero = false
 				} else {
 					cur[i] = 0
 				}
@@ -194,6 +210,15 @@ func (p *phraser) match(q []rune, texts ...string) float64 {
 		return 0
 	}
 	return float64(best) / float64(len(q))
+}
+
+// isLetter is unicode.IsLetter || unicode.IsNumber, with the common CJK
+// block first.
+func isLetter(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r)
 }
 
 // letters returns the letters and digits of a normalised text.
