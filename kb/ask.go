@@ -20,27 +20,30 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	}
 	types := askedTypes(norm)
 	qtext := letters(norm)
-	ranked := g.rank(q, types, qtext)
+	m := g.newMatcher(q)
+	defer m.release()
+	ranked := g.rank(m, types, qtext)
 	cur := &turn{text: text, gen: g.serial, terms: q}
 	if prev != nil {
 		if marked, short := followUpSigns(norm, q); marked || short {
 			merged := mergeTerms(g.reread(prev), q)
-			r2 := g.rank(merged, types, qtext)
+			m2 := g.newMatcher(merged)
+			defer m2.release()
+			r2 := g.rank(m2, types, qtext)
 			// A marked ellipsis ("那服务器呢？") means "the same question, about
 			// this": its merged reading wins whenever it is answered. An
 			// unmarked short question wins only if the merged reading is
 			// clearly better than the question alone.
 			if (marked && len(r2) > 0 && r2[0].answered) || better(r2, ranked) {
-				ranked = r2
-				q = merged
+				ranked, m = r2, m2
 				cur.terms = merged
 			}
 		}
 	}
-	if len(ranked) == 0 || !ranked[0].answered || g.markedOutOfScope(q, ranked[0]) {
+	if len(ranked) == 0 || !ranked[0].answered || g.markedOutOfScope(m, ranked[0]) {
 		return g.refusal(ranked), cur
 	}
-	return g.build(ranked, q), cur
+	return g.build(ranked, m), cur
 }
 
 // reread returns the terms of a previous turn as this generation reads
@@ -63,16 +66,7 @@ const negativeMinSim = 0.6
 // markedOutOfScope reports whether the question reads like one an editor
 // marked as out of scope, more closely than like the best clause's FAQ
 // questions: then it is refused even though its words match the clause.
-func (g *generation) markedOutOfScope(q []qterm, best scored) bool {
-	if len(g.negs) == 0 {
-		return false
-	}
-	total := 0.0
-	for _, t := range q {
-		total += t.w
-	}
-	m := g.newMatcher(q, total)
-	defer m.release()
+func (g *generation) markedOutOfScope(m *matcher, best scored) bool {
 	for i := range g.negs {
 		if sim := m.similarity(&g.negs[i]); sim >= negativeMinSim && sim >= best.faqSim {
 			return true
@@ -98,9 +92,9 @@ func better(a, b []scored) bool {
 
 // build turns the winning candidate into an answer with up to three related
 // citations.
-func (g *generation) build(ranked []scored, q []qterm) Answer {
+func (g *generation) build(ranked []scored, m *matcher) Answer {
 	best := ranked[0]
-	quote := g.quote(best.ci, q, best.faq)
+	quote := g.quote(best.ci, m, best.faq)
 	c := g.citation(best.ci, quote)
 	a := Answer{
 		Answered:   true,

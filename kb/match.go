@@ -27,9 +27,13 @@ type wordMatch struct {
 	part  int     // for a part: its index in q[term].parts
 }
 
-// newMatcher prepares the comparison of question q (of total weight total)
-// with the generation's texts. The caller must release it.
-func (g *generation) newMatcher(q []qterm, total float64) *matcher {
+// newMatcher prepares the comparison of question q with the generation's
+// texts. The caller must release it.
+func (g *generation) newMatcher(q []qterm) *matcher {
+	total := 0.0
+	for _, t := range q {
+		total += t.w
+	}
 	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q)), seen: make([]bool, len(q))}
 	m.slot = g.slots.Get().([]int32)
 	m.phrase = phrasers.Get().(*phraser)
@@ -121,6 +125,19 @@ func (m *matcher) shared(ids []int32) float64 {
 		shared += m.best[i] * m.q[i].w
 	}
 	return shared
+}
+
+// matchedWeight is the weight of the question terms the words ids match at
+// all (as matchTerm > 0).
+func (m *matcher) matchedWeight(ids []int32) float64 {
+	m.shared(ids)
+	w := 0.0
+	for _, i := range m.hit {
+		if m.best[i] > 0 {
+			w += m.q[i].w
+		}
+	}
+	return w
 }
 
 // coverage returns the share of the question's weight that the vocabulary

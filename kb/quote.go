@@ -68,18 +68,13 @@ const minQuoteRunes = 16
 // synonyms, and the terms of the FAQ question that matched), with a
 // neighbour where that sentence alone is too short. Ties go to the earlier
 // sentence, which in guideline text states the rule before its details.
-func (g *generation) quote(ci *clauseInfo, q []qterm, faq *faqQuestion) string {
+func (g *generation) quote(ci *clauseInfo, m *matcher, faq *faqQuestion) string {
 	if len(ci.sents) <= 1 {
 		return strings.TrimSpace(ci.clause.Text)
 	}
 	best, bestScore := 0, -1.0
 	for i, s := range ci.sents {
-		score := 0.0
-		for _, t := range q {
-			if matchTerm(t, s.ids) > 0 {
-				score += t.w
-			}
-		}
+		score := m.matchedWeight(s.ids)
 		if faq != nil {
 			for _, id := range faq.ids {
 				if s.ids.has(id) {

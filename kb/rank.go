@@ -35,8 +35,10 @@ const (
 	suggestMinCov = 0.35 // below this a clause is no useful suggestion
 )
 
-// rank scores the index's candidates for the question terms, best first.
-func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored {
+// rank scores the index's candidates for the question terms of m, best
+// first.
+func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []scored {
+	q := m.q
 	if len(q) == 0 {
 		return nil
 	}
@@ -57,13 +59,7 @@ func (g *generation) rank(q []qterm, types []*answerType, qtext []rune) []scored
 	if err != nil || len(hits) == 0 {
 		return nil
 	}
-	total := 0.0
-	for _, t := range q {
-		total += t.w
-	}
 	top := hits[0].Score
-	m := g.newMatcher(q, total)
-	defer m.release()
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
 		ci := g.clauses[h.Key]
