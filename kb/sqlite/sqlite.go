@@ -3,9 +3,11 @@
 //
 // The database runs in WAL mode with synchronous=FULL: readers never wait for
 // the writer, and a committed transaction survives a crash of the process or
-// the machine. Every multi-row change is one transaction, started IMMEDIATE
-// so that two writers queue on the busy timeout instead of failing on a lock
-// upgrade.
+// the machine. The question log alone writes through its own connection with
+// synchronous=NORMAL (see OpenLog): a power loss may lose its last moments,
+// never corrupt anything. Every multi-row change is one transaction, started
+// IMMEDIATE so that two writers queue on the busy timeout instead of failing
+// on a lock upgrade.
 //
 // Migrations are the numbered files of migrations/, embedded, applied in
 // order at Open, each in its own transaction together with its row in
@@ -69,12 +71,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 
 // OpenFile opens the database at path; see Open.
 func OpenFile(ctx context.Context, path string) (*DB, error) {
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn(path, "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -84,6 +81,18 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// dsn is the data source name of a connection to path with the given
+// synchronous setting: FULL for the store, NORMAL only for the question
+// log's own connection (see OpenLog).
+func dsn(path, synchronous string) string {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(" + synchronous + ")", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
 }
 
 // Close closes the database.
@@ -144,7 +153,12 @@ func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
 
 // tx runs fn in a write transaction, committing when it returns nil.
 func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.sql.BeginTx(ctx, nil)
+	return inTx(ctx, d.sql, fn)
+}
+
+// inTx runs fn in a write transaction on db, committing when it returns nil.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return writeErr(err)
 	}
