@@ -170,8 +170,19 @@ func validateText(text, emptyMsg, longMsg string) error {
 	return nil
 }
 
+// newID returns a question id: 24 hex digits, the first 12 the time in
+// milliseconds and the rest random. Ids that rise with time land on the last
+// pages of the question log's primary-key index, where random ids wrote a
+// different page for every question (a third of logging's cost, measured
+// in kb/sqlite's BenchmarkLogRecord); 48 random bits keep ids of the same
+// millisecond apart.
 func newID() string {
 	var b [12]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	_, _ = rand.Read(b[6:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])
 }
