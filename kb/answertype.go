@@ -1,7 +1,10 @@
 package kb
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
+	"unicode/utf8"
 )
 
 // Some questions ask for a particular kind of fact: a number, an amount of
@@ -12,69 +15,247 @@ import (
 // reply is that the guideline does not say.
 type answerType struct {
 	name   string
-	asks   *regexp.Regexp // in the normalised question
-	states *regexp.Regexp // in the clause text
+	asks   pattern // in the normalised question
+	states pattern // in the clause text
+	bit    typeSet // this type's bit, 1<<index in answerTypes
 }
 
+// The patterns are regular expressions, kept as the definition. Each one is
+// given with the needles that every match of its non-literal alternatives
+// must contain (see newPattern): these were checked by hand against the
+// expressions, and answertype_test.go checks the fast path against the bare
+// regexp on every question and clause of the project.
 var answerTypes = []answerType{
 	{
-		name:   "money",
-		asks:   regexp.MustCompile(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用`),
-		states: regexp.MustCompile(`[0-9]\s*(元|万|亿)|免费|不收费|收取`),
+		name: "money",
+		asks: newPattern(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用`),
+		states: newPattern(`[0-9]\s*(元|万|亿)|免费|不收费|收取`,
+			"元", "万", "亿"),
 	},
 	{
-		name:   "frequency",
-		asks:   regexp.MustCompile(`(多久|多长时间|隔多少天|几天|几个月)[^，。？?]{0,6}一次|频率|多频繁|每隔多久`),
-		states: regexp.MustCompile(`每(年|月|周|天|日|季度|季)|[0-9一二两三四五六七八九十]+\s*次|定期`),
+		name: "frequency",
+		asks: newPattern(`(多久|多长时间|隔多少天|几天|几个月)[^，。？?]{0,6}一次|频率|多频繁|每隔多久`,
+			"一次"),
+		states: newPattern(`每(年|月|周|天|日|季度|季)|[0-9一二两三四五六七八九十]+\s*次|定期`,
+			"每", "次"),
 	},
 	{
-		name:   "duration",
-		asks:   regexp.MustCompile(`多久|多长时间|几个工作日|几天|几个月|期限多长`),
-		states: regexp.MustCompile(`[0-9一二两三四五六七八九十半]\s*(个)?(天|日|工作日|周|月|年|小时)|前完成|之前|以前`),
+		name: "duration",
+		asks: newPattern(`多久|多长时间|几个工作日|几天|几个月|期限多长`),
+		states: newPattern(`[0-9一二两三四五六七八九十半]\s*(个)?(天|日|工作日|周|月|年|小时)|前完成|之前|以前`,
+			"天", "日", "周", "月", "年", "小时"),
 	},
 	{
-		name:   "date",
-		asks:   regexp.MustCompile(`哪天|几号|哪一天|截止|哪年|几月份|何时`),
-		states: regexp.MustCompile(`[0-9]\s*(年|月|日)|前|后|年度`),
+		name: "date",
+		asks: newPattern(`哪天|几号|哪一天|截止|哪年|几月份|何时`),
+		states: newPattern(`[0-9]\s*(年|月|日)|前|后|年度`,
+			"年", "月", "日"),
 	},
 	{
 		name:   "procedure",
-		asks:   regexp.MustCompile(`怎么申请|如何申请|申请流程|办理流程|什么流程|什么程序|什么手续|怎么办理|如何办理|办理手续`),
-		states: regexp.MustCompile(`申请|申报|报送|报市|审核|核准|提交|提出|同意|办理|备案`),
+		asks:   newPattern(`怎么申请|如何申请|申请流程|办理流程|什么流程|什么程序|什么手续|怎么办理|如何办理|办理手续`),
+		states: newPattern(`申请|申报|报送|报市|审核|核准|提交|提出|同意|办理|备案`),
 	},
 	{
 		name:   "materials",
-		asks:   regexp.MustCompile(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么`),
-		states: regexp.MustCompile(`材料|资料|报告|文件|清单|证明|依据|目录`),
+		asks:   newPattern(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么`),
+		states: newPattern(`材料|资料|报告|文件|清单|证明|依据|目录`),
 	},
 	{
-		name:   "vendor",
-		asks:   regexp.MustCompile(`(什么|哪些|哪个|哪家|哪款|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`),
-		states: regexp.MustCompile(`公司|厂商|品牌|型号|服务商|中标|运营商`),
+		name: "vendor",
+		asks: newPattern(`(什么|哪些|哪个|哪家|哪款|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`,
+			"品牌", "牌子", "厂商", "厂家", "公司", "供应商", "型号", "运营商"),
+		states: newPattern(`公司|厂商|品牌|型号|服务商|中标|运营商`),
 	},
 	{
 		name:   "standard",
-		asks:   regexp.MustCompile(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则`),
-		states: regexp.MustCompile(`标准|规范|指标|细则|办法`),
+		asks:   newPattern(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则`),
+		states: newPattern(`标准|规范|指标|细则|办法`),
 	},
 	{
-		name:   "where to go",
-		asks:   regexp.MustCompile(`(在哪|哪里|哪儿|去哪|到哪)(里)?(办|申请|领|拿|交|开|买)`),
-		states: regexp.MustCompile(`(到|向|由|通过|经)[^，。；,;]{0,16}(中心|平台|系统|机构|部门|单位|委|办|局|大厅)`),
+		name: "where to go",
+		asks: newPattern(`(在哪|哪里|哪儿|去哪|到哪)(里)?(办|申请|领|拿|交|开|买)`,
+			"哪"),
+		states: newPattern(`(到|向|由|通过|经)[^，。；,;]{0,16}(中心|平台|系统|机构|部门|单位|委|办|局|大厅)`,
+			"中心", "平台", "系统", "机构", "部门", "单位", "委", "办", "局", "大厅"),
 	},
 	{
-		name:   "quantity",
-		asks:   regexp.MustCompile(`多少|几次|几年|比例|百分之几|占比`),
-		states: regexp.MustCompile(`[0-9０-９]|[一二两三四五六七八九十半][年次个天日月倍周]|百分之`),
+		name: "quantity",
+		asks: newPattern(`多少|几次|几年|比例|百分之几|占比`),
+		states: newPattern(`[0-9０-９]|[一二两三四五六七八九十半][年次个天日月倍周]|百分之`,
+			"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+			"０", "１", "２", "３", "４", "５", "６", "７", "８", "９",
+			"年", "次", "个", "天", "日", "月", "倍", "周"),
 	},
 }
 
-// asked returns the answer types the normalised question asks for.
+// typeSet is a set of answer types: bit i stands for answerTypes[i].
+type typeSet uint32
+
+// askIndex and stateIndex find the literals of all the asks and all the
+// states patterns in one pass.
+var askIndex, stateIndex literalIndex
+
+func init() {
+	if len(answerTypes) > 32 {
+		panic("kb: more answer types than bits in a typeSet")
+	}
+	for i := range answerTypes {
+		answerTypes[i].bit = 1 << i
+	}
+	askIndex = newLiteralIndex(func(t *answerType) *pattern { return &t.asks })
+	stateIndex = newLiteralIndex(func(t *answerType) *pattern { return &t.states })
+}
+
+// pattern is a regular expression with a literal fast path. Go's regexp
+// backtracks through an alternation of literals rune by rune; asking ten of
+// them of every question was a noticeable share of answering it, while
+// finding a literal is a plain byte search. So the expression's top-level
+// alternatives that are plain literals (words) are looked up directly, and
+// the regexp runs only for its other alternatives, and only when the text
+// holds one of the needles: literals that every match of those alternatives
+// contains. A text holding no needle cannot match them. match does this for
+// one pattern; askedTypes and statedTypes find the words and needles of all
+// the types at once with a literalIndex.
+type pattern struct {
+	expr    string
+	re      *regexp.Regexp // the whole expression: the definition
+	words   []string       // the top-level alternatives that are literals
+	needles []string       // nil when every alternative is a literal
+}
+
+// newPattern compiles expr. needles must be given exactly when expr has a
+// top-level alternative that is not a plain literal; each such alternative
+// must contain one of them in every match (the tests check the result
+// against the bare regexp).
+func newPattern(expr string, needles ...string) pattern {
+	p := pattern{expr: expr, re: regexp.MustCompile(expr)}
+	regexpAlt := false
+	for _, alt := range topLevelAlternatives(expr) {
+		if alt != "" && regexp.QuoteMeta(alt) == alt {
+			p.words = append(p.words, alt)
+		} else {
+			regexpAlt = true
+		}
+	}
+	if regexpAlt != (len(needles) > 0) {
+		panic(fmt.Sprintf("kb: pattern %q: needles must be given exactly when an alternative is not a literal", expr))
+	}
+	if regexpAlt {
+		p.needles = needles
+	}
+	return p
+}
+
+// topLevelAlternatives splits expr at the | that are outside parentheses and
+// character classes.
+func topLevelAlternatives(expr string) []string {
+	var out []string
+	depth, start := 0, 0
+	inClass := false
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case c == '\\':
+			i++ // the escaped byte is never a delimiter
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			out = append(out, expr[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, expr[start:])
+}
+
+// match reports whether s has a match of the expression; the same answer as
+// p.re.MatchString(s), faster.
+func (p *pattern) match(s string) bool {
+	if containsAnyOf(s, p.words) {
+		return true
+	}
+	if p.needles == nil || !containsAnyOf(s, p.needles) {
+		return false
+	}
+	return p.re.MatchString(s)
+}
+
+func containsAnyOf(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// literalIndex finds in one pass over a text which patterns of the answer
+// types (all the asks, or all the states) have one of their words, or one
+// of their needles, in it: a question would otherwise be searched for some
+// eighty literals one after the other.
+type literalIndex struct {
+	byFirst map[rune][]literalRef // by the literal's first rune
+}
+
+type literalRef struct {
+	lit    string
+	bit    typeSet // the answer type whose pattern has the literal
+	needle bool    // a needle, not a word
+}
+
+func newLiteralIndex(of func(*answerType) *pattern) literalIndex {
+	x := literalIndex{byFirst: map[rune][]literalRef{}}
+	add := func(lit string, bit typeSet, needle bool) {
+		r, _ := utf8.DecodeRuneInString(lit)
+		x.byFirst[r] = append(x.byFirst[r], literalRef{lit: lit, bit: bit, needle: needle})
+	}
+	for i := range answerTypes {
+		t := &answerTypes[i]
+		p := of(t)
+		for _, w := range p.words {
+			add(w, t.bit, false)
+		}
+		for _, n := range p.needles {
+			add(n, t.bit, true)
+		}
+	}
+	return x
+}
+
+// scan returns the types whose pattern has a word in s, and those whose
+// pattern has a needle in s. Every occurrence of a literal starts at a rune
+// that ranging over s visits, even in invalid UTF-8: a literal starts with
+// a lead byte, which no other rune's encoding contains.
+func (x *literalIndex) scan(s string) (words, needles typeSet) {
+	for i, r := range s {
+		for _, ref := range x.byFirst[r] {
+			if strings.HasPrefix(s[i:], ref.lit) {
+				if ref.needle {
+					needles |= ref.bit
+				} else {
+					words |= ref.bit
+				}
+			}
+		}
+	}
+	return words, needles
+}
+
+// askedTypes returns the answer types the normalised question asks for.
 func askedTypes(norm string) []*answerType {
+	words, needles := askIndex.scan(norm)
 	var out []*answerType
 	for i := range answerTypes {
-		if answerTypes[i].asks.MatchString(norm) {
-			out = append(out, &answerTypes[i])
+		t := &answerTypes[i]
+		if words.has(t.bit) || (needles.has(t.bit) && t.asks.re.MatchString(norm)) {
+			out = append(out, t)
 		}
 	}
 	return out
@@ -83,9 +264,47 @@ func askedTypes(norm string) []*answerType {
 // statesAll reports whether the clause text states every asked type.
 func statesAll(text string, types []*answerType) bool {
 	for _, t := range types {
-		if !t.states.MatchString(text) {
+		if !t.states.match(text) {
 			return false
 		}
 	}
 	return true
+}
+
+// statedTypes returns the set of answer types the clause text states. A
+// clause's text does not change within a generation, so callers that check
+// many questions against the same clause compute this once per clause and
+// then test typesOf(asked) with has, instead of matching the text each time.
+func statedTypes(text string) typeSet {
+	words, needles := stateIndex.scan(text)
+	s := words
+	for i := range answerTypes {
+		t := &answerTypes[i]
+		if !s.has(t.bit) && needles.has(t.bit) && t.states.re.MatchString(text) {
+			s |= t.bit
+		}
+	}
+	return s
+}
+
+// typesOf returns the set holding the given types.
+func typesOf(types []*answerType) typeSet {
+	var s typeSet
+	for _, t := range types {
+		s |= t.bit
+	}
+	return s
+}
+
+// has reports whether s holds every type of want: for a clause's
+// statedTypes, the same answer as statesAll(text, types) when want is
+// typesOf(types).
+func (s typeSet) has(want typeSet) bool {
+	return s&want == want
+}
+
+// statesAll is statesAll(text, types) for the clause text whose
+// statedTypes s is.
+func (s typeSet) statesAll(types []*answerType) bool {
+	return s.has(typesOf(types))
 }

@@ -1,6 +1,14 @@
 package kb
 
-import "testing"
+import (
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"zhiyin/nlp"
+)
 
 func TestAnswerTypes(t *testing.T) {
 	tests := []struct {
@@ -25,9 +33,249 @@ func TestAnswerTypes(t *testing.T) {
 		{"单位能建机房吗", "各单位不再新建业务机房。", true}, // asks for no particular kind of fact
 	}
 	for _, tt := range tests {
-		got := statesAll(tt.clause, askedTypes(tt.question))
-		if got != tt.answered {
+		types := askedTypes(tt.question)
+		if got := statesAll(tt.clause, types); got != tt.answered {
 			t.Errorf("%q against %q: answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
+		}
+		if got := statedTypes(tt.clause).statesAll(types); got != tt.answered {
+			t.Errorf("%q against %q: cached answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
+		}
+	}
+}
+
+// regexpAsked is askedTypes with the bare regular expressions: the reference
+// the literal fast path must reproduce.
+func regexpAsked(q string) typeSet {
+	var s typeSet
+	for i := range answerTypes {
+		if answerTypes[i].asks.re.MatchString(q) {
+			s |= answerTypes[i].bit
+		}
+	}
+	return s
+}
+
+// regexpStated is statedTypes with the bare regular expressions.
+func regexpStated(text string) typeSet {
+	var s typeSet
+	for i := range answerTypes {
+		if answerTypes[i].states.re.MatchString(text) {
+			s |= answerTypes[i].bit
+		}
+	}
+	return s
+}
+
+// CheckAnswerTypesAgainstRegexp checks askedTypes on every question and
+// statesAll and statedTypes on every clause text against the bare regexps.
+// It is exported for answertype_corpus_test.go (package kb_test), which loads
+// the embedded corpus: package kb cannot import package corpus.
+func CheckAnswerTypesAgainstRegexp(t *testing.T, questions, clauses []string) {
+	t.Helper()
+	for _, q := range questions {
+		want := regexpAsked(q)
+		if got := typesOf(askedTypes(q)); got != want {
+			t.Errorf("askedTypes(%q) = %s, regexps say %s", q, typeNames(got), typeNames(want))
+		}
+		for i := range answerTypes {
+			at := &answerTypes[i]
+			if got := at.asks.match(q); got != want.has(at.bit) {
+				t.Errorf("%s asks.match(%q) = %v, regexp says %v", at.name, q, got, !got)
+			}
+		}
+	}
+	for _, c := range clauses {
+		want := regexpStated(c)
+		if got := statedTypes(c); got != want {
+			t.Errorf("statedTypes(%q) = %s, regexps say %s", c, typeNames(got), typeNames(want))
+		}
+		for i := range answerTypes {
+			at := &answerTypes[i]
+			one := []*answerType{at}
+			if got := statesAll(c, one); got != want.has(at.bit) {
+				t.Errorf("statesAll(%q, %s) = %v, regexp says %v", c, at.name, got, !got)
+			}
+		}
+	}
+}
+
+func typeNames(s typeSet) string {
+	var names []string
+	for i := range answerTypes {
+		if s.has(answerTypes[i].bit) {
+			names = append(names, answerTypes[i].name)
+		}
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}
+
+// TestAnswerTypesMatchRegexpOnQuestions checks the project's question sets,
+// raw and normalised (askedTypes is given the normalised question), and
+// many synthetic strings, as questions and as clause texts.
+func TestAnswerTypesMatchRegexpOnQuestions(t *testing.T) {
+	var questions []string
+	for _, path := range []string{"testdata/questions.tsv", "testdata/followups.tsv"} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := ParseEvalSet(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, c := range cases {
+			questions = append(questions, c.Question, nlp.Normalize(c.Question))
+		}
+	}
+	if len(questions) < 500 {
+		t.Fatalf("only %d questions loaded", len(questions))
+	}
+	synthetic := syntheticTexts(20000)
+	CheckAnswerTypesAgainstRegexp(t, append(questions, synthetic...), synthetic)
+}
+
+// syntheticTexts returns n pseudo-random strings built from the pieces the
+// patterns are made of (their literals, the characters of their classes),
+// punctuation, digits, letters, white space and invalid UTF-8, so that every
+// alternative, its near misses and the {0,6} and {0,16} gaps are exercised.
+func syntheticTexts(n int) []string {
+	pieces := []string{
+		"，", "。", "？", "?", "；", ",", ";", " ", "\t", "\n", "　",
+		"0", "7", "30", "2018", "０", "９", "a", "VPN", "%",
+		"\xff", "\xe5", "\xe5\xa4", "\x80", "\uFFFD",
+		"的", "项目", "系统", "要", "吗", "个", "里", "一", "十", "半",
+	}
+	for i := range answerTypes {
+		for _, expr := range []string{answerTypes[i].asks.expr, answerTypes[i].states.expr} {
+			var run []rune
+			for _, r := range expr {
+				if r < utf8.RuneSelf {
+					if len(run) > 0 {
+						pieces = append(pieces, string(run))
+						if len(run) > 1 {
+							pieces = append(pieces, string(run[:len(run)-1]), string(run[1:]))
+						}
+					}
+					run = run[:0]
+					continue
+				}
+				pieces = append(pieces, string(r))
+				run = append(run, r)
+			}
+			if len(run) > 0 {
+				pieces = append(pieces, string(run))
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		var b strings.Builder
+		for k := rng.IntN(14); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		out = append(out, b.String())
+	}
+	// The bounded gaps, at and around their bounds.
+	for gap := 0; gap <= 20; gap++ {
+		for _, fill := range []string{"x", "的", "，", "。", "？"} {
+			g := strings.Repeat(fill, gap)
+			out = append(out,
+				"多久"+g+"一次", "几个月"+g+"一次吗",
+				"由"+g+"中心", "通过"+g+"平台办理", "到"+g+"局",
+			)
+		}
+	}
+	return out
+}
+
+func TestTopLevelAlternatives(t *testing.T) {
+	tests := []struct{ expr, want string }{
+		{`多少钱|几万`, "多少钱/几万"},
+		{`[0-9]\s*(元|万)|免费`, `[0-9]\s*(元|万)/免费`},
+		{`(a|b)[^|,]{0,6}c|d\|e`, `(a|b)[^|,]{0,6}c/d\|e`},
+		{`x`, "x"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(topLevelAlternatives(tt.expr), "/"); got != tt.want {
+			t.Errorf("topLevelAlternatives(%q) = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+func TestTypeSet(t *testing.T) {
+	money, date := &answerTypes[0], &answerTypes[3]
+	s := typesOf([]*answerType{money, date})
+	if !s.has(money.bit) || !s.has(date.bit) || !s.has(0) || s.has(answerTypes[1].bit) {
+		t.Errorf("typesOf(money, date) = %s", typeNames(s))
+	}
+	if !typeSet(0).statesAll(nil) {
+		t.Error("an empty set does not state the empty list of types")
+	}
+	if s.statesAll([]*answerType{&answerTypes[1]}) {
+		t.Error("{money, date} states frequency")
+	}
+}
+
+func BenchmarkAskedTypes(b *testing.B) {
+	qs := []string{
+		nlp.Normalize("值班人员晚上要远程登录系统处理故障，新建项目应依托市政府信息化云平台吗？"),
+		nlp.Normalize("市政务办预审要几个工作日？"),
+		nlp.Normalize("数据库有哪些品牌可以选"),
+	}
+	for b.Loop() {
+		for _, q := range qs {
+			askedTypes(q)
+		}
+	}
+}
+
+func BenchmarkAskedTypesRegexp(b *testing.B) {
+	qs := []string{
+		nlp.Normalize("值班人员晚上要远程登录系统处理故障，新建项目应依托市政府信息化云平台吗？"),
+		nlp.Normalize("市政务办预审要几个工作日？"),
+		nlp.Normalize("数据库有哪些品牌可以选"),
+	}
+	for b.Loop() {
+		for _, q := range qs {
+			regexpAsked(q)
+		}
+	}
+}
+
+// benchClauses are clause texts of the guideline, long and short.
+var benchClauses = []string{
+	"凡与政务服务有关项目应实现通过市政务办预审。",
+	"2018 年后将陆续降低运维经费,每年按 30%核减。",
+	"各单位原则上不再新建业务机房,新建项目应依托市政府信息化云平台部署,使用云平台提供的计算、存储、网络及安全服务,确因特殊原因需自建的,须在方案中说明理由并报市工业和信息化委审核同意。",
+	"项目存档备查应在该项目采购实施前完成,由项目单位向市工业和信息化委提交项目方案、预算明细及相关证明材料。",
+}
+
+// BenchmarkStatesAll matches every type against each clause, one at a
+// time, as statesAll does.
+func BenchmarkStatesAll(b *testing.B) {
+	for b.Loop() {
+		for _, c := range benchClauses {
+			for i := range answerTypes {
+				statesAll(c, []*answerType{&answerTypes[i]})
+			}
+		}
+	}
+}
+
+func BenchmarkStatedTypes(b *testing.B) {
+	for b.Loop() {
+		for _, c := range benchClauses {
+			statedTypes(c)
+		}
+	}
+}
+
+func BenchmarkStatedTypesRegexp(b *testing.B) {
+	for b.Loop() {
+		for _, c := range benchClauses {
+			regexpStated(c)
 		}
 	}
 }

@@ -42,13 +42,39 @@ func NewAnalyzer(words []Word, groups []SynonymGroup) (*Analyzer, error) {
 func (a *Analyzer) ContentTokens(text string) []Token {
 	toks := a.Seg.Tokens(text)
 	out := toks[:0]
-	seen := map[string]bool{}
+	// A question has a dozen or two tokens: looking back over the kept ones
+	// is cheaper than a map, which would be allocated for every question.
+	// Long texts keep the map, so the work stays linear.
+	var seen map[string]bool
+	if len(toks) > maxScanTokens {
+		seen = make(map[string]bool, len(toks))
+	}
 	for _, t := range toks {
-		if IsStop(t.Term) || seen[t.Term] {
+		if IsStop(t.Term) {
 			continue
 		}
-		seen[t.Term] = true
+		if seen != nil {
+			if seen[t.Term] {
+				continue
+			}
+			seen[t.Term] = true
+		} else if hasTerm(out, t.Term) {
+			continue
+		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// maxScanTokens is the number of tokens up to which ContentTokens finds
+// repeated terms by scanning rather than with a map.
+const maxScanTokens = 64
+
+func hasTerm(toks []Token, term string) bool {
+	for _, t := range toks {
+		if t.Term == term {
+			return true
+		}
+	}
+	return false
 }

@@ -17,8 +17,14 @@ import (
 // runs of white space folded to one space. What people are shown and quoted
 // is never normalised; only the search copy is.
 func Normalize(s string) string {
-	n, _ := NormalizeOffsets(s)
-	return n
+	buf := getScratch()
+	defer putScratch(buf)
+	buf.runes, buf.from = fold(s, buf.runes[:0], buf.from[:0])
+	buf.text = buf.text[:0]
+	for _, r := range buf.runes {
+		buf.text = utf8.AppendRune(buf.text, r)
+	}
+	return string(buf.text)
 }
 
 // NormalizeOffsets is Normalize that also returns, for every byte of the
@@ -26,13 +32,38 @@ func Normalize(s string) string {
 // len(s): so a token at n[i:j] covers s[off[i]:off[j]]. Highlighting needs
 // this to mark matches in the original text.
 func NormalizeOffsets(s string) (string, []int) {
+	buf := getScratch()
+	defer putScratch(buf)
+	buf.runes, buf.from = fold(s, buf.runes[:0], buf.from[:0])
 	var b strings.Builder
 	b.Grow(len(s))
 	off := make([]int, 0, len(s)+1)
-	var runes []rune // the normalised runes, one per output rune, for t2s
-	var from []int   // byte offset in s of each normalised rune
-	space := true    // drop leading space, fold runs
+	for k, r := range buf.runes {
+		n := utf8.RuneLen(r)
+		b.WriteRune(r)
+		for j := 0; j < n; j++ {
+			off = append(off, buf.from[k])
+		}
+	}
+	off = append(off, len(s))
+	return b.String(), off
+}
+
+// fold appends the normalised runes of s to runes and, for each, the byte
+// offset in s of the rune it came from to from; it returns both. The caller
+// turns them into a string: Normalize and the segmenter need no per-byte
+// offset map, and pooled buffers spare them the allocations.
+func fold(s string, runes []rune, from []int) ([]rune, []int) {
+	space := true // drop leading space, fold runs
 	for i, r := range s {
+		if isHan(r) {
+			// Most of a question: neither invisible nor space, and
+			// appendFolded leaves it as it is.
+			runes = append(runes, r)
+			from = append(from, i)
+			space = false
+			continue
+		}
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
 				continue // invalid UTF-8: drop the byte
@@ -41,7 +72,8 @@ func NormalizeOffsets(s string) (string, []int) {
 		if invisible(r) {
 			continue
 		}
-		for _, nr := range foldRune(r) {
+		var folded [4]rune // enough for all but rare NFKC expansions
+		for _, nr := range appendFolded(folded[:0], r) {
 			if unicode.IsSpace(nr) {
 				if space {
 					continue
@@ -58,37 +90,37 @@ func NormalizeOffsets(s string) (string, []int) {
 	for len(runes) > 0 && runes[len(runes)-1] == ' ' {
 		runes, from = runes[:len(runes)-1], from[:len(from)-1]
 	}
-	runes = toSimplified(runes)
-	for k, r := range runes {
-		n := utf8.RuneLen(r)
-		b.WriteRune(r)
-		for j := 0; j < n; j++ {
-			off = append(off, from[k])
-		}
-	}
-	off = append(off, len(s))
-	return b.String(), off
+	return toSimplified(runes), from
 }
 
-// foldRune applies NFKC and lower-casing to one rune. NFKC per rune is enough
-// here: the compositions it would make across runes (combining accents) do not
-// occur in Chinese guideline text, and per-rune work keeps the offset map exact.
-func foldRune(r rune) []rune {
+// isHan reports the CJK Unified Ideographs (basic block and extension A):
+// they have no compatibility mapping, no case, and are not white space.
+func isHan(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF)
+}
+
+// appendFolded applies NFKC and lower-casing to one rune and appends the
+// result. NFKC per rune is enough here: the compositions it would make
+// across runes (combining accents) do not occur in Chinese guideline text,
+// and per-rune work keeps the offset map exact.
+func appendFolded(dst []rune, r rune) []rune {
 	if r < utf8.RuneSelf {
-		return []rune{unicode.ToLower(r)}
+		return append(dst, unicode.ToLower(r))
 	}
-	if (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) {
-		// CJK Unified Ideographs have no compatibility mapping and no case:
-		// the common case skips NFKC's tables.
-		return []rune{r}
+	if isHan(r) {
+		return append(dst, r)
+	}
+	if r >= 0xFF01 && r <= 0xFF5E {
+		// Full-width ASCII, common in questions (，？ＶＰＮ): NFKC maps each
+		// to its ASCII form, U+FEE0 below.
+		return append(dst, unicode.ToLower(r-0xFEE0))
 	}
 	var buf [utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], r)
-	out := []rune(norm.NFKC.String(string(buf[:n])))
-	for i, x := range out {
-		out[i] = unicode.ToLower(x)
+	for _, x := range norm.NFKC.String(string(buf[:n])) {
+		dst = append(dst, unicode.ToLower(x))
 	}
-	return out
+	return dst
 }
 
 // invisible reports characters that carry no text: controls (but white

@@ -33,9 +33,10 @@ type Token struct {
 // once built and safe for concurrent use: a lexicon change builds a new one
 // (gse's dictionary must not change while it segments).
 type Segmenter struct {
-	seg   gse.Segmenter
-	total float64 // sum of dictionary frequencies, for Info
-	words map[string]bool
+	seg      gse.Segmenter
+	total    float64 // sum of dictionary frequencies, for Info
+	logTotal float64 // its natural log, for the DAG cut (gse's logT)
+	words    map[string]bool
 }
 
 // NewSegmenter builds a segmenter from the embedded general dictionary plus
@@ -72,6 +73,7 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 	}
 	s.fixSingleChars()
 	s.total = s.seg.Dict.TotalFreq()
+	s.logTotal = math.Log(s.total)
 	return s, nil
 }
 
@@ -134,14 +136,190 @@ func (s *Segmenter) SearchTokens(text string) []Token {
 	return s.cut(text, true)
 }
 
+// cut normalises text and cuts it the way gse's Cut(norm, false) does
+// (jieba's DAG method without HMM: HMM merges unknown characters into words,
+// which helps with 运维 but also glues 时要 and the like; the domain lexicon
+// covers the terms that matter instead). gse's own Cut builds the DAG and the
+// routes in maps and converts every candidate word to a string, a few
+// hundred allocations for one question; dagCut computes the same cut with
+// the same dictionary lookups and arithmetic in pooled slices.
 func (s *Segmenter) cut(text string, search bool) []Token {
+	b := getScratch()
+	defer putScratch(b)
+	b.runes, b.from = fold(text, b.runes[:0], b.from[:0])
+	if len(b.runes) == 0 {
+		return nil
+	}
+	b.from = append(b.from, len(text))
+	b.text, b.at = b.text[:0], b.at[:0]
+	caseless := true
+	for _, r := range b.runes {
+		if !isHan(r) && unicode.ToLower(r) != r {
+			caseless = false
+		}
+		b.at = append(b.at, len(b.text))
+		b.text = utf8.AppendRune(b.text, r)
+	}
+	b.at = append(b.at, len(b.text))
+	if gse.ToLower && !caseless {
+		// gse would cut a lower-cased copy. Normalised text is lower case
+		// already (only an odd t2s dictionary entry could break that); should
+		// it happen, the code dagCut replaces gives the original answer.
+		return s.cutWithGse(text, search)
+	}
+	norm := string(b.text)
+	s.dagCut(b)
+	out := make([]Token, 0, len(b.cuts)-1)
+	for k := 0; k+1 < len(b.cuts); k++ {
+		i, j := b.cuts[k], b.cuts[k+1]
+		out = appendRuneToken(out, norm, b, i, j)
+		if search && j-i >= 3 {
+			out = s.appendSubwordRunes(out, norm, b, i, j)
+		}
+	}
+	return out
+}
+
+// dagEdge is a dictionary word of the text: it ends at rune end (inclusive),
+// with the natural log of its frequency.
+type dagEdge struct {
+	end     int
+	logFreq float64
+}
+
+// dagRoute is the best cut of the text from a rune on: its log probability
+// and the last rune (inclusive) of its first word.
+type dagRoute struct {
+	logP float64
+	end  int
+}
+
+// dagCut fills b.cuts with the word boundaries of gse's cutDAGNoHMM for the
+// runes of b (gse v0.80.3, dag.go: getDag, calc, cutDAGNoHMM). It performs
+// the same dictionary lookups and the same floating-point operations in the
+// same order, so ties and rounding come out the same; the tests compare the
+// two on many texts.
+func (s *Segmenter) dagCut(b *scratch) {
+	n := len(b.runes)
+	// getDag: the words starting at each rune. A lookup fails once no
+	// dictionary word starts with the fragment; a fragment that is only a
+	// prefix has frequency 0 and is not a word. A rune that starts no word
+	// is a word by itself. calc looks every word up again; the frequencies
+	// found here are kept instead, including the single rune's (0 when it
+	// is missing: log 1; -Inf when it is only a prefix: log 0).
+	b.edges, b.first = b.edges[:0], b.first[:0]
+	for k := 0; k < n; k++ {
+		b.first = append(b.first, len(b.edges))
+		singleFreq, singleOK := 0.0, false
+		found := false
+		for i := k; i < n; i++ {
+			freq, _, ok := s.seg.Dict.Find(b.text[b.at[k]:b.at[i+1]])
+			if !ok {
+				break
+			}
+			if i == k {
+				singleFreq, singleOK = freq, true
+			}
+			if freq > 0 {
+				b.edges = append(b.edges, dagEdge{end: i, logFreq: math.Log(freq)})
+				found = true
+			}
+		}
+		if !found {
+			single := math.Log(1.0)
+			if singleOK {
+				single = math.Log(singleFreq)
+			}
+			b.edges = append(b.edges, dagEdge{end: k, logFreq: single})
+		}
+	}
+	b.first = append(b.first, len(b.edges))
+
+	// calc: the most probable route from each rune, right to left; on equal
+	// probability the longer first word wins.
+	if cap(b.route) < n+1 {
+		b.route = make([]dagRoute, n+1)
+	}
+	route := b.route[:n+1]
+	route[n] = dagRoute{}
+	for k := n - 1; k >= 0; k-- {
+		for e, edge := range b.edges[b.first[k]:b.first[k+1]] {
+			r := dagRoute{logP: edge.logFreq - s.logTotal + route[edge.end+1].logP, end: edge.end}
+			best := route[k]
+			if e == 0 || best.logP < r.logP || (best.logP == r.logP && best.end < r.end) {
+				route[k] = r
+			}
+		}
+	}
+
+	// cutDAGNoHMM: follow the route; consecutive one-rune words that are
+	// ASCII letters or digits join into one word (vpn, 2018).
+	b.cuts = b.cuts[:0]
+	run := -1 // start of the pending run of ASCII letters and digits
+	for x := 0; x < n; {
+		y := route[x].end + 1
+		if y-x == 1 && isASCIIAlnum(b.runes[x]) {
+			if run < 0 {
+				run = x
+			}
+			x = y
+			continue
+		}
+		if run >= 0 {
+			b.cuts = append(b.cuts, run)
+			run = -1
+		}
+		b.cuts = append(b.cuts, x)
+		x = y
+	}
+	if run >= 0 {
+		b.cuts = append(b.cuts, run)
+	}
+	b.cuts = append(b.cuts, n)
+}
+
+// isASCIIAlnum is gse's [[:alnum:]] test of a one-rune word.
+func isASCIIAlnum(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+}
+
+// appendRuneToken is appendToken for the runes i..j-1 of the text in b.
+func appendRuneToken(out []Token, norm string, b *scratch, i, j int) []Token {
+	term := norm[b.at[i]:b.at[j]]
+	if !hasWordRune(term) {
+		return out
+	}
+	return append(out, Token{Term: term, Start: b.from[i], End: b.from[j]})
+}
+
+// appendSubwordRunes adds the dictionary words of two or more runes found
+// inside the word of runes i..j-1 (but the word itself), so that the index
+// finds 电子政务外网 from 外网.
+func (s *Segmenter) appendSubwordRunes(out []Token, norm string, b *scratch, i, j int) []Token {
+	for x := i; x < j; x++ {
+		for y := x + 2; y <= j; y++ {
+			if x == i && y == j {
+				continue // the word itself
+			}
+			freq, _, ok := s.seg.Dict.Find(b.text[b.at[x]:b.at[y]])
+			if !ok {
+				break // no dictionary word starts with these runes
+			}
+			if freq > 0 {
+				out = appendRuneToken(out, norm, b, x, y)
+			}
+		}
+	}
+	return out
+}
+
+// cutWithGse is cut with gse's own Cut: kept for texts whose lower-cased
+// copy differs, where gse's pieces must be found again in the text.
+func (s *Segmenter) cutWithGse(text string, search bool) []Token {
 	norm, off := NormalizeOffsets(text)
 	if norm == "" {
 		return nil
 	}
-	// gse's DAG cut (jieba's method) without HMM: HMM merges unknown
-	// characters into words, which helps with 运维 but also glues 时要 and
-	// the like; the domain lexicon covers the terms that matter instead.
 	pieces := s.seg.Cut(norm, false)
 	out := make([]Token, 0, len(pieces))
 	pos := 0
@@ -197,7 +375,9 @@ func appendToken(out []Token, norm string, off []int, start, end int) []Token {
 
 func hasWordRune(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+		// Han characters are letters; checking them first skips the
+		// category tables for nearly every token.
+		if isHan(r) || unicode.IsLetter(r) || unicode.IsNumber(r) {
 			return true
 		}
 	}
@@ -269,7 +449,7 @@ func (s *Segmenter) Domain(term string) bool {
 // word seen once. gse gives every single character the same tiny frequency,
 // so single characters are capped low: alone they rarely name a topic.
 func (s *Segmenter) Info(term string) float64 {
-	runes := len([]rune(term))
+	runes := utf8.RuneCountInString(term)
 	freq, _, ok := s.seg.Dict.Find([]byte(term))
 	if !ok || freq <= 0 {
 		freq = 1
