@@ -44,6 +44,7 @@ type clauseInfo struct {
 	faqs    []faqQuestion // the FAQ questions that point here first
 	sents   []sentence    // the text cut into sentences, for quotes
 	norm    string        // the normalised title and text, for phrase matches, if not the clause's own
+	states  typeSet       // the answer types the text states (answertype.go)
 	related []string      // keys of clauses the FAQ entries also name
 }
 
@@ -99,7 +100,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		c, d := clauses[i], owners[i]
 		key := ClauseKey(d.ID, c.ID)
 		var terms strings.Builder
-		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm}
+		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm, states: r.states}
 		ci.textVoc = g.internTokens(r.toks, &terms)
 		g.sentenceIDs(ci, r.toks, len(c.Title)+1)
 		// vocab is textVoc itself until FAQ terms are added: most clauses

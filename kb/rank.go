@@ -60,6 +60,7 @@ func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []score
 		return nil
 	}
 	top := hits[0].Score
+	want := typesOf(types)
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
 		ci := g.clauses[h.Key]
@@ -90,7 +91,7 @@ func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []score
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
-			statesAll(ci.clause.Text, types)
+			ci.states.has(want)
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {

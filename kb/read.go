@@ -12,9 +12,10 @@ import (
 // clauseReading is what a build reads from one clause text before the terms
 // are numbered.
 type clauseReading struct {
-	toks  []nlp.Token // SearchTokens of title + "\n" + text, offsets into it
-	sents []sentence
-	norm  string // the normalised title and text when they differ from the text
+	toks   []nlp.Token // SearchTokens of title + "\n" + text, offsets into it
+	sents  []sentence
+	norm   string  // the normalised title and text when they differ from the text
+	states typeSet // the answer types the text states
 }
 
 // readClause segments a clause once: the clause's terms, each sentence's
@@ -23,7 +24,7 @@ type clauseReading struct {
 // mark, and gse's best route splits where no word spans.)
 func (g *generation) readClause(c Clause) clauseReading {
 	full := c.Title + "\n" + c.Text
-	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: splitSentences(c.Text)}
+	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: splitSentences(c.Text), states: statedTypes(c.Text)}
 	// Guideline text is nearly always in normal form already: then the
 	// phrase feature reads the clause's own strings, and nothing is kept.
 	if norm := nlp.Normalize(full); norm != full {
