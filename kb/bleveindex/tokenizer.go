@@ -1,38 +1,31 @@
 package bleveindex
 
 import (
-	"fmt"
-	"sync"
-	"sync/atomic"
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 
+	"zhiyin/kb"
 	"zhiyin/nlp"
 )
 
 // Names of the tokenizers this package registers with Bleve.
 const (
-	// TokenizerName cuts text with the generation's gse segmenter, in search
-	// mode (long words also yield the dictionary words inside them).
-	TokenizerName = "zhiyin_gse"
+	// TermsTokenizerName splits kb's already analysed terms
+	// (kb.IndexDoc.Terms) at kb.TermSep.
+	TermsTokenizerName = "zhiyin_terms"
 	// BigramTokenizerName emits overlapping character bigrams of the
 	// normalised text: a fallback for words the dictionary cuts badly.
 	BigramTokenizerName = "zhiyin_bigram"
 )
 
-// Bleve keeps analyzers by name in the mapping and builds them through a
-// global registry, so a generation's *nlp.Analyzer is registered here under
-// an id that the mapping's tokenizer config names.
-var (
-	analyzers sync.Map // id string -> *nlp.Analyzer
-	nextID    atomic.Int64
-)
-
 func init() {
-	if err := registry.RegisterTokenizer(TokenizerName, newGseTokenizer); err != nil {
+	if err := registry.RegisterTokenizer(TermsTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return termsTokenizer{}, nil
+	}); err != nil {
 		panic(err)
 	}
 	if err := registry.RegisterTokenizer(BigramTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
@@ -42,39 +35,37 @@ func init() {
 	}
 }
 
-func registerAnalyzer(an *nlp.Analyzer) string {
-	id := fmt.Sprintf("an%d", nextID.Add(1))
-	analyzers.Store(id, an)
-	return id
-}
+// termsTokenizer cuts kb.IndexDoc.Terms at kb.TermSep: kb has segmented
+// the clause already (with the same segmenter, in search mode), and cutting
+// it again was the larger half of Bleve's build. Offsets are into the terms
+// string; nothing highlights this field.
+type termsTokenizer struct{}
 
-func newGseTokenizer(config map[string]any, _ *registry.Cache) (analysis.Tokenizer, error) {
-	id, _ := config["analyzer_id"].(string)
-	v, ok := analyzers.Load(id)
-	if !ok {
-		return nil, fmt.Errorf("bleveindex: no analyzer registered as %q", id)
-	}
-	return gseTokenizer{an: v.(*nlp.Analyzer)}, nil
-}
-
-// gseTokenizer adapts nlp's segmenter to Bleve. Offsets are byte offsets in
-// the original field text, as Bleve's highlighter expects.
-type gseTokenizer struct{ an *nlp.Analyzer }
-
-func (t gseTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	toks := t.an.Seg.SearchTokens(string(input))
-	out := make(analysis.TokenStream, 0, len(toks))
-	for i, tk := range toks {
-		out = append(out, &analysis.Token{
-			Term:     []byte(tk.Term),
-			Start:    tk.Start,
-			End:      tk.End,
-			Position: i + 1,
-			Type:     analysis.Ideographic,
-		})
+func (termsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, bytes.Count(input, sep)+1)
+	start := 0
+	for start <= len(input) {
+		end := bytes.Index(input[start:], sep)
+		if end < 0 {
+			end = len(input)
+		} else {
+			end += start
+		}
+		if end > start {
+			out = append(out, &analysis.Token{
+				Term:     input[start:end:end],
+				Start:    start,
+				End:      end,
+				Position: len(out) + 1,
+				Type:     analysis.Ideographic,
+			})
+		}
+		start = end + len(sep)
 	}
 	return out
 }
+
+var sep = []byte(kb.TermSep)
 
 type bigramTokenizer struct{}
 
