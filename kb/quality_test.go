@@ -124,7 +124,7 @@ func TestFollowUps(t *testing.T) {
 			misses = append(misses, fmt.Sprintf("%s/%s %s: expected %s, got %s", p[0], p[1], p[2], p[3], summary(a)))
 		}
 	}
-	t.Logf("follow-ups: %d/%d right", right, total)
+	t.Logf("follow-ups: %d/%d right\n%s", right, total, strings.Join(misses, "\n"))
 	if float64(right) < 0.9*float64(total) {
 		t.Errorf("follow-ups: %d/%d right, floor 90%%:\n%s", right, total, strings.Join(misses, "\n"))
 	}

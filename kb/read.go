@@ -66,8 +66,9 @@ func (g *generation) readClauses(ctx context.Context, clauses []Clause, use func
 	return nil
 }
 
-// internTokens numbers the content terms among toks as a set; with appendTo
-// it also appends every term (stop words too) to the index's terms.
+// internTokens numbers the content terms among toks as a set; with index it
+// also appends every term (stop words too) and the group tokens of its
+// synonym groups to the index's terms.
 func (g *generation) internTokens(toks []nlp.Token, index *strings.Builder) idSet {
 	out := make(idSet, 0, len(toks))
 	for _, t := range toks {
@@ -76,6 +77,13 @@ func (g *generation) internTokens(toks []nlp.Token, index *strings.Builder) idSe
 				index.WriteString(TermSep)
 			}
 			index.WriteString(t.Term)
+			// Beside each word its synonym groups' tokens: a question
+			// term then finds every synonym with one term query (see
+			// rank).
+			for _, grp := range g.an.Syn.Groups(t.Term) {
+				index.WriteString(TermSep)
+				index.WriteString(grp)
+			}
 		}
 		if !nlp.IsStop(t.Term) {
 			out = append(out, g.intern(t.Term))

@@ -11,6 +11,7 @@ type qterm struct {
 	term   string
 	w      float64  // how much of the question's meaning it carries
 	alts   []string // synonyms from the lexicon
+	groups []string // the index's tokens of its synonym groups (nlp.Synonyms.Groups)
 	domain bool     // a word of the domain lexicon
 	// parts are the dictionary words that make up a compound term
 	// (国产软硬件 → 国产, 软硬件), each with its synonyms: a clause that says
@@ -141,6 +142,7 @@ func (g *generation) term(term string) qterm {
 		term:   term,
 		w:      g.w.weight(term),
 		alts:   g.an.Syn.Of(term),
+		groups: g.an.Syn.Groups(term),
 		domain: g.an.Seg.Domain(term),
 		id:     g.idOf(term),
 	}
