@@ -23,7 +23,7 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	m := g.newMatcher(q)
 	defer m.release()
 	ranked := g.rank(m, types, qtext)
-	cur := &turn{text: text, gen: g.serial, terms: q}
+	cur := &turn{text: text, terms: termsOf(q)}
 	if prev != nil {
 		if marked, short := followUpSigns(norm, q); marked || short {
 			merged := mergeTerms(g.reread(prev), q)
@@ -36,7 +36,7 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 			// clearly better than the question alone.
 			if (marked && len(r2) > 0 && r2[0].answered) || better(r2, ranked) {
 				ranked, m = r2, m2
-				cur.terms = merged
+				cur.terms = termsOf(merged)
 			}
 		}
 	}
@@ -47,14 +47,21 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 }
 
 // reread returns the terms of a previous turn as this generation reads
-// them: a publish between two questions of a session renumbers the terms.
+// them (from its cache of term analyses: a publish between two questions
+// of a session may have changed them).
 func (g *generation) reread(prev *turn) []qterm {
-	if prev.gen == g.serial {
-		return prev.terms
-	}
 	out := make([]qterm, 0, len(prev.terms))
 	for _, t := range prev.terms {
-		out = append(out, g.term(t.term))
+		out = append(out, g.term(t))
+	}
+	return out
+}
+
+// termsOf returns the words of q, what a session keeps of a turn.
+func termsOf(q []qterm) []string {
+	out := make([]string, len(q))
+	for i, t := range q {
+		out[i] = t.term
 	}
 	return out
 }

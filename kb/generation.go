@@ -14,7 +14,6 @@ import (
 // the analyzer of its lexicon, the index and the clause profiles. Questions
 // hold it for reading; a publish retires it once they are done.
 type generation struct {
-	serial    int64 // unique in the process, unlike rev (a rollback can repeat one)
 	rev       int64
 	k         Knowledge
 	an        *nlp.Analyzer
@@ -55,16 +54,13 @@ type faqQuestion struct {
 	weight float64 // sum of the terms' weights
 }
 
-// generations numbers the generations built by this process.
-var generations atomic.Int64
-
 func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBuilder) (*generation, error) {
 	an, err := nlp.NewAnalyzer(k.Lexicon.Words, k.Lexicon.Synonyms)
 	if err != nil {
 		return nil, fmt.Errorf("kb: lexicon: %w", err)
 	}
 	g := &generation{
-		serial: generations.Add(1), rev: rev, k: k, an: an, w: weigher{an: an},
+		rev: rev, k: k, an: an, w: weigher{an: an},
 		docs:    map[string]*Document{},
 		clauses: map[string]*clauseInfo{},
 		ids:     map[string]int32{},

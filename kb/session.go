@@ -7,11 +7,12 @@ import (
 )
 
 // turn is what a session remembers of its last question, so that an
-// elliptical follow-up ("那软件呢？") can be read against it.
+// elliptical follow-up ("那软件呢？") can be read against it. Only the
+// words are kept: sessions are many (one per conversation, up to the LRU's
+// bound) and the analyses of the words are in the generation's cache.
 type turn struct {
 	text  string
-	gen   int64 // the generation that read terms (its serial): their ids are its own
-	terms []qterm
+	terms []string
 }
 
 // sessions keeps the last turn of each session, bounded in number and age
