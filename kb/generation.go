@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -159,16 +160,27 @@ func (g *generation) faqQuestion(q string, index *strings.Builder) faqQuestion {
 // sentenceIDs gives each sentence of ci the content terms of toks that lie
 // in it; off is where the clause text starts in the text toks were cut from.
 func (g *generation) sentenceIDs(ci *clauseInfo, toks []nlp.Token, off int) {
+	all := make([]int32, 0, len(toks))
+	from := make([]int, len(ci.sents))
 	t := 0
 	for i := range ci.sents {
 		s := &ci.sents[i]
-		var ids []int32
-		for ; t < len(toks) && toks[t].Start < off+s.end; t++ {
-			if toks[t].Start >= off+s.start && !nlp.IsStop(toks[t].Term) {
-				ids = append(ids, g.ids[toks[t].Term])
+		from[i] = len(all)
+		for ; t < len(toks) && toks[t].Start < off+int(s.end); t++ {
+			if toks[t].Start >= off+int(s.start) && !nlp.IsStop(toks[t].Term) {
+				all = append(all, g.ids[toks[t].Term])
 			}
 		}
-		s.ids = sortSet(ids)
+		n := len(sortSet(all[from[i]:]))
+		all = all[:from[i]+n]
+	}
+	all = slices.Clip(all)
+	for i := range ci.sents {
+		end := len(all)
+		if i+1 < len(ci.sents) {
+			end = from[i+1]
+		}
+		ci.sents[i].ids = all[from[i]:end:end]
 	}
 }
 

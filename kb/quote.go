@@ -5,12 +5,16 @@ import (
 	"unicode/utf8"
 )
 
-// sentence is one sentence of a clause text, verbatim, with its position.
+// sentence is one sentence of a clause text: its position, and its terms
+// (filled when the generation is built; a piece of one array per clause).
+// A million clauses have several million sentences: nothing else is kept.
 type sentence struct {
-	text       string
-	start, end int   // byte offsets in the clause text
-	ids        idSet // its terms, filled when the generation is built
+	start, end int32 // byte offsets in the clause text
+	ids        idSet
 }
+
+// in returns the sentence's text in its clause text.
+func (s sentence) in(text string) string { return text[s.start:s.end] }
 
 // sentenceEnds are the marks that end a sentence or a clause of a list:
 // the quote is built from these pieces, so it is always verbatim text.
@@ -56,7 +60,7 @@ func appendSentence(out []sentence, text string, start, end int) []sentence {
 	if start == end {
 		return out
 	}
-	return append(out, sentence{text: text[start:end], start: start, end: end})
+	return append(out, sentence{start: int32(start), end: int32(end)})
 }
 
 // minQuoteRunes: a quote shorter than this (a heading sentence such as
@@ -87,7 +91,7 @@ func (g *generation) quote(ci *clauseInfo, m *matcher, faq *faqQuestion) string 
 		}
 	}
 	from, to := best, best
-	if utf8.RuneCountInString(ci.sents[best].text) < minQuoteRunes {
+	if utf8.RuneCountInString(ci.sents[best].in(ci.clause.Text)) < minQuoteRunes {
 		if best+1 < len(ci.sents) {
 			to = best + 1
 		} else if best > 0 {

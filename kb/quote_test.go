@@ -17,19 +17,33 @@ func TestSplitSentencesIsVerbatim(t *testing.T) {
 		sents := splitSentences(text)
 		var b strings.Builder
 		for _, s := range sents {
-			if text[s.start:s.end] != s.text {
-				t.Errorf("offsets of %q do not match its text", s.text)
-			}
-			b.WriteString(s.text)
+			b.WriteString(s.in(text))
 		}
 		if strings.ReplaceAll(b.String(), " ", "") != strings.ReplaceAll(text, " ", "") {
 			t.Errorf("sentences of %q lose text: %q", text, b.String())
 		}
 	}
-	if got := splitSentences("甲。乙；丙"); len(got) != 3 || got[1].text != "乙；" {
+	if got := splitSentences("甲。乙；丙"); len(got) != 3 || got[1].in("甲。乙；丙") != "乙；" {
 		t.Errorf("split = %+v, want 3 pieces with 乙；", got)
 	}
-	if got := splitSentences("他说：“完了。”然后"); got[0].text != "他说：“完了。”" {
+	if got := splitSentences("他说：“完了。”然后"); got[0].in("他说：“完了。”然后") != "他说：“完了。”" {
 		t.Errorf("closing quote not kept with its sentence: %+v", got)
+	}
+}
+
+func TestSameLetters(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"各单位，不再新建机房。", "各单位,不再新建机房.", true},
+		{"统一使用VPN", "统一使用vpn", false},
+		{"機房", "机房", false},
+		{"", "。，", true},
+		{"机房", "机房建设", false},
+	} {
+		if got := sameLetters(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameLetters(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

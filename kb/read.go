@@ -3,8 +3,10 @@ package kb
 import (
 	"context"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"zhiyin/nlp"
 )
@@ -24,10 +26,11 @@ type clauseReading struct {
 // mark, and gse's best route splits where no word spans.)
 func (g *generation) readClause(c Clause) clauseReading {
 	full := c.Title + "\n" + c.Text
-	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: splitSentences(c.Text), states: statedTypes(c.Text)}
-	// Guideline text is nearly always in normal form already: then the
-	// phrase feature reads the clause's own strings, and nothing is kept.
-	if norm := nlp.Normalize(full); norm != full {
+	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: slices.Clip(splitSentences(c.Text)), states: statedTypes(c.Text)}
+	// Normalising guideline text nearly always changes only punctuation
+	// (，→ ,): the phrase feature reads letters alone, so it then reads
+	// the clause's own strings, and nothing is kept.
+	if norm := nlp.Normalize(full); !sameLetters(norm, full) {
 		r.norm = norm
 	}
 	return r
@@ -90,4 +93,31 @@ func (g *generation) internTokens(toks []nlp.Token, index *strings.Builder) idSe
 		}
 	}
 	return sortSet(out)
+}
+
+// sameLetters reports whether a and b have the same letters and digits in
+// the same order (isLetter's letters: what the phrase feature reads).
+func sameLetters(a, b string) bool {
+	for {
+		ra, na := nextLetter(a)
+		rb, nb := nextLetter(b)
+		if ra != rb {
+			return false
+		}
+		if ra < 0 {
+			return true
+		}
+		a, b = a[na:], b[nb:]
+	}
+}
+
+// nextLetter returns the first letter of s and the bytes up to its end, or
+// -1 when s has none.
+func nextLetter(s string) (rune, int) {
+	for i, r := range s {
+		if isLetter(r) {
+			return r, i + utf8.RuneLen(r)
+		}
+	}
+	return -1, len(s)
 }
