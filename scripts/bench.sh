@@ -87,18 +87,54 @@ if part go; then
 fi
 
 # wrk_run NAME URL SCRIPT CLIENTS: one wrk run, one summary line.
+# buckets prints the server's latency histogram of a route (status 200) as
+# "le count" lines, from /metrics.
+buckets() {
+	curl -s "http://127.0.0.1:$PORT/metrics" |
+		awk -v r="route=\"$1\"" 'index($0, "zhiyin_http_request_duration_seconds_bucket{") == 1 && index($0, r) && index($0, "status=\"200\"") {
+			match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5); print le, $NF }'
+}
+
+# server_pct prints p50 and p99 of the requests between two bucket dumps, as
+# the server measured them (read to written), interpolated in the bucket.
+server_pct() {
+	awk 'NR == FNR {before[$1] = $2; next}
+		{le[++n] = $1; cnt[n] = $2 - before[$1]}
+		END {
+			total = cnt[n]
+			for (q = 0; q < 2; q++) {
+				want = (q == 0 ? 0.5 : 0.99) * total; lo = 0; prev = 0
+				for (i = 1; i <= n; i++) {
+					if (cnt[i] >= want) {
+						hi = (le[i] == "+Inf" ? lo : le[i])
+						v = (cnt[i] == prev) ? hi : lo + (hi - lo) * (want - prev) / (cnt[i] - prev)
+						printf "%s %.1fms", (q == 0 ? "server p50" : " p99"), v * 1000
+						break
+					}
+					lo = le[i]; prev = cnt[i]
+				}
+			}
+		}' "$1" "$2"
+}
+
+# wrk_run loads url with c connections and prints one summary line: wrk's
+# throughput and latency (measured by the load generator, on the same two
+# cores: its own scheduling delays are in it) and the server's own p50/p99
+# from its histogram.
 wrk_run() {
-	local name=$1 url=$2 script=$3 c=$4 t out
+	local name=$1 url=$2 script=$3 c=$4 t out route=${2#http://127.0.0.1:$PORT}
 	t=$(( c < 2 ? 1 : 2 ))
+	buckets "$route" >"$OUT/buckets.before"
 	out=$(wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$script" "$url")
+	buckets "$route" >"$OUT/buckets.after"
 	echo "### $name c=$c load $(load)" >>"$OUT/http.txt"
 	echo "$out" >>"$OUT/http.txt"
-	echo "$out" | awk -v name="$name" -v c="$c" -v load="$(load)" '
+	echo "$out" | awk -v name="$name" -v c="$c" -v load="$(load)" -v server="$(server_pct "$OUT/buckets.before" "$OUT/buckets.after")" '
 		/Requests\/sec/ {rps=$2}
 		/^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
 		/Non-2xx/ {non2xx=$NF}
 		/Socket errors/ {err=$0}
-		END {printf "%-6s c=%-3s %9s req/s  p50 %-8s p99 %-8s non-2xx %s %s (load %s)\n", name, c, rps, p50, p99, non2xx+0, err, load}'
+		END {printf "%-6s c=%-3s %9s req/s  p50 %-8s p99 %-8s %s non-2xx %s %s (load %s)\n", name, c, rps, p50, p99, server, non2xx+0, err, load}'
 }
 
 if part http; then
