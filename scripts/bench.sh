@@ -98,7 +98,7 @@ buckets() {
 # server_pct prints p50 and p99 of the requests between two bucket dumps, as
 # the server measured them (read to written), interpolated in the bucket.
 server_pct() {
-	awk 'NR == FNR {before[$1] = $2; next}
+	awk 'FILENAME == ARGV[1] {before[$1] = $2; next}
 		{le[++n] = $1; cnt[n] = $2 - before[$1]}
 		END {
 			total = cnt[n]
