@@ -13,10 +13,10 @@ import (
 // by default). It is a separate address, never the public one: profiles
 // show internals and cost CPU, so bind it to loopback. Operations use it to
 // see where a live server spends its time (docs/OPERATIONS.md).
-func startPprof(addr string, logger *slog.Logger) (*http.Server, error) {
+func startPprof(addr string, logger *slog.Logger) (*http.Server, net.Addr, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--pprof: %w", err)
+		return nil, nil, fmt.Errorf("--pprof: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -31,5 +31,5 @@ func startPprof(addr string, logger *slog.Logger) (*http.Server, error) {
 		}
 	}()
 	logger.Info("pprof listening", "addr", ln.Addr().String())
-	return srv, nil
+	return srv, ln.Addr(), nil
 }

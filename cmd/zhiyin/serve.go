@@ -53,7 +53,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		"serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060; off when empty (env ZHIYIN_PPROF)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: zhiyin serve [--addr HOST:PORT] [--data DIR] [--log-level LEVEL] [--log-format text|json]\n"+
-			"                    [--rate-limit N] [--trusted-proxies CIDR,...] [--max-concurrent N] [--shed-wait DURATION]")
+			"                    [--rate-limit N] [--trusted-proxies CIDR,...] [--max-concurrent N] [--shed-wait DURATION]\n"+
+			"                    [--pprof HOST:PORT]")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -150,6 +151,7 @@ type Server struct {
 	ln          net.Listener
 	http        *http.Server
 	pprof       *http.Server
+	pprofAt     net.Addr // where pprof listens, when it does
 	web         *web.Server
 	db          *sqlite.DB
 	log         *sqlite.Log
@@ -236,6 +238,12 @@ func (s *Server) Run(ctx context.Context) (err error) {
 		return err
 	}
 
+	if s.PprofAddr != "" {
+		if s.pprof, s.pprofAt, err = startPprof(s.PprofAddr, s.Logger); err != nil {
+			return err
+		}
+	}
+
 	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
 		return err
 	}
@@ -254,12 +262,6 @@ func (s *Server) Run(ctx context.Context) (err error) {
 			s.fail(fmt.Errorf("serve: %w", err))
 		}
 	}()
-
-	if s.PprofAddr != "" {
-		if s.pprof, err = startPprof(s.PprofAddr, s.Logger); err != nil {
-			return err
-		}
-	}
 
 	buildCtx, cancel := context.WithCancel(ctx)
 	s.cancelBuild = cancel

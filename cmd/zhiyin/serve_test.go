@@ -457,3 +457,24 @@ func TestServeStopsWhenKnowledgeBaseFails(t *testing.T) {
 		t.Fatal("serve kept running without a knowledge base")
 	}
 }
+
+// TestServePprof: --pprof serves profiles on its own listener only; the
+// public address never does.
+func TestServePprof(t *testing.T) {
+	s := &Server{Addr: "127.0.0.1:0", DataDir: t.TempDir(), PprofAddr: "127.0.0.1:0"}
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if r := call(t, "GET", "http://"+s.pprofAt.String()+"/debug/pprof/", ""); r.status != 200 {
+		t.Errorf("pprof index: %d, want 200", r.status)
+	}
+	if r := call(t, "GET", s.URL()+"/debug/pprof/", ""); r.status == 200 {
+		t.Errorf("the public address serves pprof")
+	}
+	busy := &Server{Addr: "127.0.0.1:0", DataDir: t.TempDir(), PprofAddr: s.pprofAt.String()}
+	if err := busy.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "--pprof") {
+		busy.Close()
+		t.Errorf("pprof on a busy address: %v, want a --pprof error", err)
+	}
+}
