@@ -31,8 +31,8 @@ func newMetrics(s *Server) *metrics {
 		Help: "HTTP requests by method, route template and status.",
 	}, []string{"method", "route", "status"})
 	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "zhiyin_http_request_duration_seconds",
-		Help:    "HTTP request latency by method, route template and status.",
+		Name: "zhiyin_http_request_duration_seconds",
+		Help: "HTTP request latency by method, route template and status.",
 		// Fine below 50 ms: answering budgets are in milliseconds (a p99 of
 		// 20 ms under load), and scripts/bench.sh reads them from here.
 		Buckets: []float64{.0005, .001, .0025, .005, .0075, .01, .015, .02, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
