@@ -26,7 +26,7 @@ type generation struct {
 	negs      []faqQuestion          // the editors' out-of-scope questions
 	ids       map[string]int32       // term -> id, read-only once built (terms.go)
 	names     []string               // id -> term
-	slots     sync.Pool              // []int32 of len(names): matcher tables
+	slots     sync.Pool              // *[]int32 of len(names): matcher tables
 	terms     sync.Map               // term -> qterm: analyses of question terms (see term)
 	termCount atomic.Int64           // how many are cached
 
@@ -138,7 +138,10 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			g.negs = append(g.negs, fq)
 		}
 	}
-	g.slots.New = func() any { return make([]int32, len(g.names)) }
+	g.slots.New = func() any {
+		slot := make([]int32, len(g.names))
+		return &slot
+	}
 	idx, err := build(ctx, docs, an)
 	if err != nil {
 		return nil, fmt.Errorf("kb: build index: %w", err)

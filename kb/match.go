@@ -7,6 +7,7 @@ import "sync"
 // question has a few words and a clause a few dozen, so the question's
 // words, synonyms and compound parts go into a table indexed by term id
 // (one array read per word compared), and the clause side is only walked.
+// (matchedWeight and coverage are read off the same table.)
 type matcher struct {
 	phrase  *phraser
 	q       []qterm
@@ -14,6 +15,7 @@ type matcher struct {
 	slot    []int32       // per term id: 1 + index into entries; 0 when the question lacks the word
 	entries [][]wordMatch // what a word means for the question
 	touched []int32       // ids whose slot is set, cleared on release
+	slotp   *[]int32      // slot as the pool holds it
 	pool    *sync.Pool    // where slot came from
 	best    []float64     // per question term: how well the last words compared cover it
 	parts   [][]bool      // per question term, which of its parts were seen
@@ -35,7 +37,8 @@ func (g *generation) newMatcher(q []qterm) *matcher {
 		total += t.w
 	}
 	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q)), seen: make([]bool, len(q))}
-	m.slot = g.slots.Get().([]int32)
+	m.slotp = g.slots.Get().(*[]int32)
+	m.slot = *m.slotp
 	m.phrase = phrasers.Get().(*phraser)
 	for i, t := range q {
 		m.add(t.id, wordMatch{term: i, score: 1})
@@ -69,9 +72,9 @@ func (m *matcher) release() {
 	for _, id := range m.touched {
 		m.slot[id] = 0
 	}
-	m.pool.Put(m.slot)
+	m.pool.Put(m.slotp)
 	phrasers.Put(m.phrase)
-	m.slot, m.phrase = nil, nil
+	m.slot, m.slotp, m.phrase = nil, nil, nil
 }
 
 // phrasers keeps the phrase matchers' buffers between questions: they are
@@ -79,9 +82,12 @@ func (m *matcher) release() {
 // tenth of a question's garbage.
 var phrasers = sync.Pool{New: func() any { return new(phraser) }}
 
-// shared returns the weight of the question that the words ids cover,
-// counting a term as matchTerm does, and leaves in m.best how well each
-// question term is covered. Only the question terms the words touch are
+// shared returns the weight of the question that the words ids cover, and
+// leaves in m.best how well each question term is covered: 1 when the words
+// have the term; 0.8 when they have a synonym, or every part of a compound
+// term (each part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when
+// they have the compound's head, its last part (Chinese compounds are
+// head-final: a 存储设备 is a 设备, a 防病毒软件 a 软件); else 0. Only the question terms the words touch are
 // reset and summed: most FAQ questions share a word or two with a question.
 func (m *matcher) shared(ids []int32) float64 {
 	for _, i := range m.hit {
@@ -110,7 +116,7 @@ func (m *matcher) shared(ids []int32) float64 {
 	shared := 0.0
 	for _, i := range m.hit {
 		if ps := m.parts[i]; m.best[i] == 0 && len(ps) > 0 {
-			// As matchTerm: all parts 0.8, the head (last part) alone 0.5.
+			// All parts 0.8, the head (last part) alone 0.5.
 			all := true
 			for _, seen := range ps {
 				all = all && seen

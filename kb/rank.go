@@ -131,47 +131,6 @@ func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []score
 	return out
 }
 
-// matchTerm says how well a set of terms covers a question term: 1 when it
-// has the term; 0.8 when it has a synonym, or every part of a compound term
-// (each part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when it has
-// the compound's head, its last part (Chinese compounds are head-final: a
-// 存储设备 is a 设备, a 防病毒软件 a 软件); else 0. (matcher.shared counts
-// the same way for many sets at once.)
-func matchTerm(t qterm, set idSet) float64 {
-	if set.has(t.id) {
-		return 1
-	}
-	if anyIn(t.altIDs, set) {
-		return 0.8
-	}
-	if len(t.partIDs) == 0 {
-		return 0
-	}
-	all := true
-	for _, alts := range t.partIDs {
-		if !anyIn(alts, set) {
-			all = false
-			break
-		}
-	}
-	switch {
-	case all:
-		return 0.8
-	case anyIn(t.partIDs[len(t.partIDs)-1], set):
-		return 0.5
-	}
-	return 0
-}
-
-func anyIn(ids []int32, set idSet) bool {
-	for _, id := range ids {
-		if set.has(id) {
-			return true
-		}
-	}
-	return false
-}
-
 // phraseWeight is the weight of the phrase feature in the score: a clause
 // that contains a long stretch of the question word for word (业务协同项目)
 // is more likely the one asked about than one that has the same words

@@ -67,12 +67,6 @@ func (g *generation) idsOf(words []string) []int32 {
 	return out
 }
 
-// termIDs returns the content terms of text, with the dictionary words
-// inside long words, interned, as a set.
-func (g *generation) termIDs(text string) idSet {
-	return g.internTokens(g.an.Seg.SearchTokens(text), nil)
-}
-
 // sortSet sorts ids and drops repeats, in place.
 func sortSet(ids []int32) idSet {
 	slices.Sort(ids)

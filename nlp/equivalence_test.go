@@ -194,9 +194,7 @@ func projectData(t testing.TB) (*Analyzer, []string) {
 			}
 			for _, line := range strings.Split(string(data), "\n") {
 				projectTexts = append(projectTexts, line)
-				for _, field := range strings.Split(line, "\t") {
-					projectTexts = append(projectTexts, field)
-				}
+				projectTexts = append(projectTexts, strings.Split(line, "\t")...)
 			}
 			projectTexts = append(projectTexts, string(data)) // a whole file: a long text
 		}
