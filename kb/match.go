@@ -12,47 +12,73 @@ type matcher struct {
 	phrase  *phraser
 	q       []qterm
 	total   float64
-	slot    []int32       // per term id: 1 + index into entries; 0 when the question lacks the word
-	entries [][]wordMatch // what a word means for the question
-	touched []int32       // ids whose slot is set, cleared on release
-	slotp   *[]int32      // slot as the pool holds it
-	pool    *sync.Pool    // where slot came from
-	best    []float64     // per question term: how well the last words compared cover it
-	parts   [][]bool      // per question term, which of its parts were seen
-	seen    []bool        // per question term: touched by the last words compared
-	hit     []int         // the terms touched, to reset
+	slot    []int32     // per term id: 1 + index of the word's first entry; 0 when the question lacks it
+	entries []wordMatch // what words mean for the question, chained per word
+	touched []int32     // ids whose slot is set, cleared on release
+	slotp   *[]int32    // slot as the pool holds it
+	pool    *sync.Pool  // where slot came from
+	best    []float64   // per question term: how well the last words compared cover it
+	parts   [][]bool    // per question term, which of its parts were seen (pieces of partBuf)
+	partBuf []bool
+	seen    []bool // per question term: touched by the last words compared
+	hit     []int  // the terms touched, to reset
 }
 
 type wordMatch struct {
-	term  int     // index into q
+	term  int32   // index into q
+	part  int32   // for a part: its index in q[term].parts
+	next  int32   // 1 + index of the word's next entry, or 0
 	score float64 // 1 for the term itself, 0.8 for a synonym, 0 for a part
-	part  int     // for a part: its index in q[term].parts
 }
+
+// matchers keeps matchers and their buffers between questions: a matcher
+// holds a few dozen small slices, which were a tenth of a question's
+// allocations.
+var matchers = sync.Pool{New: func() any { return new(matcher) }}
 
 // newMatcher prepares the comparison of question q with the generation's
 // texts. The caller must release it.
 func (g *generation) newMatcher(q []qterm) *matcher {
-	total := 0.0
+	m := matchers.Get().(*matcher)
+	m.q, m.total, m.pool = q, 0, &g.slots
 	for _, t := range q {
-		total += t.w
+		m.total += t.w
 	}
-	m := &matcher{q: q, total: total, pool: &g.slots, best: make([]float64, len(q)), parts: make([][]bool, len(q)), seen: make([]bool, len(q))}
 	m.slotp = g.slots.Get().(*[]int32)
 	m.slot = *m.slotp
 	m.phrase = phrasers.Get().(*phraser)
+	m.best = resize(m.best, len(q))
+	m.seen = resize(m.seen, len(q))
+	m.parts = resize(m.parts, len(q))
+	nparts := 0
+	for _, t := range q {
+		nparts += len(t.partIDs)
+	}
+	m.partBuf = resize(m.partBuf, nparts)
+	buf := m.partBuf
 	for i, t := range q {
-		m.add(t.id, wordMatch{term: i, score: 1})
+		m.parts[i], buf = buf[:len(t.partIDs):len(t.partIDs)], buf[len(t.partIDs):]
+		m.add(t.id, wordMatch{term: int32(i), score: 1})
 		for _, a := range t.altIDs {
-			m.add(a, wordMatch{term: i, score: 0.8})
+			m.add(a, wordMatch{term: int32(i), score: 0.8})
 		}
-		m.parts[i] = make([]bool, len(t.partIDs))
 		for p, alts := range t.partIDs {
 			for _, a := range alts {
-				m.add(a, wordMatch{term: i, part: p})
+				m.add(a, wordMatch{term: int32(i), part: int32(p)})
 			}
 		}
 	}
 	return m
+}
+
+// resize returns s with n zero elements, reusing its array when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (m *matcher) add(id int32, wm wordMatch) {
@@ -60,21 +86,24 @@ func (m *matcher) add(id int32, wm wordMatch) {
 		return
 	}
 	if m.slot[id] == 0 {
-		m.entries = append(m.entries, nil)
-		m.slot[id] = int32(len(m.entries))
 		m.touched = append(m.touched, id)
 	}
-	m.entries[m.slot[id]-1] = append(m.entries[m.slot[id]-1], wm)
+	wm.next = m.slot[id]
+	m.entries = append(m.entries, wm)
+	m.slot[id] = int32(len(m.entries))
 }
 
-// release clears the table and returns it to the generation's pool.
+// release clears the table and returns it to the generation's pool, and
+// the matcher to its own.
 func (m *matcher) release() {
 	for _, id := range m.touched {
 		m.slot[id] = 0
 	}
 	m.pool.Put(m.slotp)
 	phrasers.Put(m.phrase)
-	m.slot, m.slotp, m.phrase = nil, nil, nil
+	m.slot, m.slotp, m.phrase, m.pool, m.q = nil, nil, nil, nil, nil
+	m.entries, m.touched, m.hit = m.entries[:0], m.touched[:0], m.hit[:0]
+	matchers.Put(m)
 }
 
 // phrasers keeps the phrase matchers' buffers between questions: they are
@@ -97,14 +126,12 @@ func (m *matcher) shared(ids []int32) float64 {
 	}
 	m.hit = m.hit[:0]
 	for _, id := range ids {
-		s := m.slot[id]
-		if s == 0 {
-			continue
-		}
-		for _, wm := range m.entries[s-1] {
+		for e := m.slot[id]; e != 0; {
+			wm := &m.entries[e-1]
+			e = wm.next
 			if !m.seen[wm.term] {
 				m.seen[wm.term] = true
-				m.hit = append(m.hit, wm.term)
+				m.hit = append(m.hit, int(wm.term))
 			}
 			if wm.score == 0 {
 				m.parts[wm.term][wm.part] = true
