@@ -26,6 +26,7 @@ DURATION=${DURATION:-10s}
 COUNT=${COUNT:-5}
 SCALE=${SCALE:-"10000 100000"}
 CLIENTS=${CLIENTS:-"1 8 32 64"}
+WRK_THREADS=${WRK_THREADS:-2} # wrk threads (1 client: 1); 1 leaves the server more of the two cores
 PORT=${PORT:-18480}
 APIPORT=${APIPORT:-18481}
 mkdir -p "$OUT"
@@ -123,7 +124,7 @@ server_pct() {
 # from its histogram.
 wrk_run() {
 	local name=$1 url=$2 script=$3 c=$4 t out route=${2#http://127.0.0.1:$PORT}
-	t=$(( c < 2 ? 1 : 2 ))
+	t=$(( c < 2 ? 1 : WRK_THREADS ))
 	buckets "$route" >"$OUT/buckets.before"
 	out=$(wrk -t"$t" -c"$c" -d"$DURATION" --latency -s "$script" "$url")
 	buckets "$route" >"$OUT/buckets.after"
