@@ -114,9 +114,9 @@ func init() {
 // alternatives that are plain literals (words) are looked up directly, and
 // the regexp runs only for its other alternatives, and only when the text
 // holds one of the needles: literals that every match of those alternatives
-// contains. A text holding no needle cannot match them. match does this for
-// one pattern; askedTypes and statedTypes find the words and needles of all
-// the types at once with a literalIndex.
+// contains. A text holding no needle cannot match them. askedTypes and
+// statedTypes find the words and needles of all the types at once with a
+// literalIndex.
 type pattern struct {
 	expr    string
 	re      *regexp.Regexp // the whole expression: the definition
@@ -175,27 +175,6 @@ func topLevelAlternatives(expr string) []string {
 	return append(out, expr[start:])
 }
 
-// match reports whether s has a match of the expression; the same answer as
-// p.re.MatchString(s), faster.
-func (p *pattern) match(s string) bool {
-	if containsAnyOf(s, p.words) {
-		return true
-	}
-	if p.needles == nil || !containsAnyOf(s, p.needles) {
-		return false
-	}
-	return p.re.MatchString(s)
-}
-
-func containsAnyOf(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // literalIndex finds in one pass over a text which patterns of the answer
 // types (all the asks, or all the states) have one of their words, or one
 // of their needles, in it: a question would otherwise be searched for some
@@ -249,32 +228,21 @@ func (x *literalIndex) scan(s string) (words, needles typeSet) {
 }
 
 // askedTypes returns the answer types the normalised question asks for.
-func askedTypes(norm string) []*answerType {
+func askedTypes(norm string) typeSet {
 	words, needles := askIndex.scan(norm)
-	var out []*answerType
+	s := words
 	for i := range answerTypes {
 		t := &answerTypes[i]
-		if words.has(t.bit) || (needles.has(t.bit) && t.asks.re.MatchString(norm)) {
-			out = append(out, t)
+		if !s.has(t.bit) && needles.has(t.bit) && t.asks.re.MatchString(norm) {
+			s |= t.bit
 		}
 	}
-	return out
+	return s
 }
 
-// statesAll reports whether the clause text states every asked type.
-func statesAll(text string, types []*answerType) bool {
-	for _, t := range types {
-		if !t.states.match(text) {
-			return false
-		}
-	}
-	return true
-}
-
-// statedTypes returns the set of answer types the clause text states. A
-// clause's text does not change within a generation, so callers that check
-// many questions against the same clause compute this once per clause and
-// then test typesOf(asked) with has, instead of matching the text each time.
+// statedTypes returns the set of answer types the clause text states: a
+// generation computes it once per clause, and a clause answers a question
+// only when it states every type the question asks for (has).
 func statedTypes(text string) typeSet {
 	words, needles := stateIndex.scan(text)
 	s := words
@@ -287,24 +255,7 @@ func statedTypes(text string) typeSet {
 	return s
 }
 
-// typesOf returns the set holding the given types.
-func typesOf(types []*answerType) typeSet {
-	var s typeSet
-	for _, t := range types {
-		s |= t.bit
-	}
-	return s
-}
-
-// has reports whether s holds every type of want: for a clause's
-// statedTypes, the same answer as statesAll(text, types) when want is
-// typesOf(types).
+// has reports whether s holds every type of want.
 func (s typeSet) has(want typeSet) bool {
 	return s&want == want
-}
-
-// statesAll is statesAll(text, types) for the clause text whose
-// statedTypes s is.
-func (s typeSet) statesAll(types []*answerType) bool {
-	return s.has(typesOf(types))
 }

@@ -33,12 +33,8 @@ func TestAnswerTypes(t *testing.T) {
 		{"单位能建机房吗", "各单位不再新建业务机房。", true}, // asks for no particular kind of fact
 	}
 	for _, tt := range tests {
-		types := askedTypes(tt.question)
-		if got := statesAll(tt.clause, types); got != tt.answered {
+		if got := statedTypes(tt.clause).has(askedTypes(tt.question)); got != tt.answered {
 			t.Errorf("%q against %q: answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
-		}
-		if got := statedTypes(tt.clause).statesAll(types); got != tt.answered {
-			t.Errorf("%q against %q: cached answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
 		}
 	}
 }
@@ -67,34 +63,21 @@ func regexpStated(text string) typeSet {
 }
 
 // CheckAnswerTypesAgainstRegexp checks askedTypes on every question and
-// statesAll and statedTypes on every clause text against the bare regexps.
+// statedTypes on every clause text against the bare regexps.
 // It is exported for answertype_corpus_test.go (package kb_test), which loads
 // the embedded corpus: package kb cannot import package corpus.
 func CheckAnswerTypesAgainstRegexp(t *testing.T, questions, clauses []string) {
 	t.Helper()
 	for _, q := range questions {
 		want := regexpAsked(q)
-		if got := typesOf(askedTypes(q)); got != want {
+		if got := askedTypes(q); got != want {
 			t.Errorf("askedTypes(%q) = %s, regexps say %s", q, typeNames(got), typeNames(want))
-		}
-		for i := range answerTypes {
-			at := &answerTypes[i]
-			if got := at.asks.match(q); got != want.has(at.bit) {
-				t.Errorf("%s asks.match(%q) = %v, regexp says %v", at.name, q, got, !got)
-			}
 		}
 	}
 	for _, c := range clauses {
 		want := regexpStated(c)
 		if got := statedTypes(c); got != want {
 			t.Errorf("statedTypes(%q) = %s, regexps say %s", c, typeNames(got), typeNames(want))
-		}
-		for i := range answerTypes {
-			at := &answerTypes[i]
-			one := []*answerType{at}
-			if got := statesAll(c, one); got != want.has(at.bit) {
-				t.Errorf("statesAll(%q, %s) = %v, regexp says %v", c, at.name, got, !got)
-			}
 		}
 	}
 }
@@ -206,14 +189,14 @@ func TestTopLevelAlternatives(t *testing.T) {
 
 func TestTypeSet(t *testing.T) {
 	money, date := &answerTypes[0], &answerTypes[3]
-	s := typesOf([]*answerType{money, date})
+	s := money.bit | date.bit
 	if !s.has(money.bit) || !s.has(date.bit) || !s.has(0) || s.has(answerTypes[1].bit) {
-		t.Errorf("typesOf(money, date) = %s", typeNames(s))
+		t.Errorf("{money, date} = %s", typeNames(s))
 	}
-	if !typeSet(0).statesAll(nil) {
+	if !typeSet(0).has(0) {
 		t.Error("an empty set does not state the empty list of types")
 	}
-	if s.statesAll([]*answerType{&answerTypes[1]}) {
+	if s.has(answerTypes[1].bit) {
 		t.Error("{money, date} states frequency")
 	}
 }
@@ -250,18 +233,6 @@ var benchClauses = []string{
 	"2018 年后将陆续降低运维经费,每年按 30%核减。",
 	"各单位原则上不再新建业务机房,新建项目应依托市政府信息化云平台部署,使用云平台提供的计算、存储、网络及安全服务,确因特殊原因需自建的,须在方案中说明理由并报市工业和信息化委审核同意。",
 	"项目存档备查应在该项目采购实施前完成,由项目单位向市工业和信息化委提交项目方案、预算明细及相关证明材料。",
-}
-
-// BenchmarkStatesAll matches every type against each clause, one at a
-// time, as statesAll does.
-func BenchmarkStatesAll(b *testing.B) {
-	for b.Loop() {
-		for _, c := range benchClauses {
-			for i := range answerTypes {
-				statesAll(c, []*answerType{&answerTypes[i]})
-			}
-		}
-	}
 }
 
 func BenchmarkStatedTypes(b *testing.B) {

@@ -18,18 +18,18 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	if isSocial(q) {
 		return g.greetingReply(), nil
 	}
-	types := askedTypes(norm)
+	asked := askedTypes(norm)
 	qtext := letters(norm)
 	m := g.newMatcher(q)
 	defer m.release()
-	ranked := g.rank(m, types, qtext)
+	ranked := g.rank(m, asked, qtext)
 	cur := &turn{text: text, terms: termsOf(q)}
 	if prev != nil {
 		if marked, short := followUpSigns(norm, q); marked || short {
 			merged := mergeTerms(g.reread(prev), q)
 			m2 := g.newMatcher(merged)
 			defer m2.release()
-			r2 := g.rank(m2, types, qtext)
+			r2 := g.rank(m2, asked, qtext)
 			// A marked ellipsis ("那服务器呢？") means "the same question, about
 			// this": its merged reading wins whenever it is answered. An
 			// unmarked short question wins only if the merged reading is

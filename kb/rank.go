@@ -50,7 +50,7 @@ const (
 
 // rank scores the index's candidates for the question terms of m, best
 // first.
-func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []scored {
+func (g *generation) rank(m *matcher, asked typeSet, qtext []rune) []scored {
 	q := m.q
 	if len(q) == 0 {
 		return nil
@@ -80,7 +80,6 @@ func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []score
 		return nil
 	}
 	top := hits[0].Score
-	want := typesOf(types)
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
 		ci := g.clauses[h.Key]
@@ -119,7 +118,7 @@ func (g *generation) rank(m *matcher, types []*answerType, qtext []rune) []score
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
-			ci.states.has(want) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
+			ci.states.has(asked) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
