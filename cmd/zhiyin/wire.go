@@ -78,12 +78,7 @@ func openService(ctx context.Context, dataDir string, opts kb.Options) (*kb.Serv
 	if err != nil {
 		return nil, "", err
 	}
-	opts.Index = bleveindex.Build
-	svc, err := kb.NewService(ctx, k, rev, opts)
-	if err != nil {
-		return nil, "", err
-	}
-	return svc, src, nil
+	return newService(ctx, k, rev, src, opts)
 }
 
 // serviceFromStore builds the answering service over the store's latest
@@ -93,12 +88,18 @@ func serviceFromStore(ctx context.Context, db *sqlite.DB, opts kb.Options) (*kb.
 	if err != nil {
 		return nil, "", err
 	}
+	return newService(ctx, k, rev, db.Path(), opts)
+}
+
+// newService builds the answering service with Zhiyin's index; src says
+// where the knowledge base came from.
+func newService(ctx context.Context, k kb.Knowledge, rev int64, src string, opts kb.Options) (*kb.Service, string, error) {
 	opts.Index = bleveindex.Build
 	svc, err := kb.NewService(ctx, k, rev, opts)
 	if err != nil {
 		return nil, "", err
 	}
-	return svc, db.Path(), nil
+	return svc, src, nil
 }
 
 // adminConfig wires the admin API to the store and the service.
