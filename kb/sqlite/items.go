@@ -265,25 +265,38 @@ func (d *DB) FAQ(ctx context.Context, id string) (kb.Versioned[kb.FAQ], error) {
 
 // PutFAQ creates (ifMatch 0) or replaces a draft FAQ entry.
 func (d *DB) PutFAQ(ctx context.Context, f kb.FAQ, ifMatch int64, by kb.Actor) (int64, error) {
+	return d.put(ctx, "faqs", "id", f.ID, ifMatch,
+		kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", f.ID), kb.Errorf(kb.CodeConflict, "问答 %s 已存在", f.ID),
+		func(tx *sql.Tx, pos int64, existed bool, version int64) error {
+			if existed {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM faqs WHERE id = ?`, f.ID); err != nil {
+					return err
+				}
+			}
+			return insertFAQ(ctx, tx, f, int(pos), version)
+		},
+		by, "faq.put", f.ID, f.Question)
+}
+
+// put creates (ifMatch 0) or replaces the row of table whose key column is
+// id, in one transaction: it takes the row's position (slot), a new
+// version, lets write store the row, and records action in the audit log.
+func (d *DB) put(ctx context.Context, table, key string, id any, ifMatch int64, missing, exists error,
+	write func(tx *sql.Tx, pos int64, existed bool, version int64) error, by kb.Actor, action, target, detail string,
+) (int64, error) {
 	var version int64
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		pos, existed, err := slot(ctx, tx, "faqs", "id", f.ID, ifMatch,
-			kb.Errorf(kb.CodeNotFound, "没有找到问答 %s", f.ID), kb.Errorf(kb.CodeConflict, "问答 %s 已存在", f.ID))
+		pos, existed, err := slot(ctx, tx, table, key, id, ifMatch, missing, exists)
 		if err != nil {
 			return err
-		}
-		if existed {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM faqs WHERE id = ?`, f.ID); err != nil {
-				return err
-			}
 		}
 		if version, err = nextVersion(ctx, tx); err != nil {
 			return err
 		}
-		if err := insertFAQ(ctx, tx, f, int(pos), version); err != nil {
+		if err := write(tx, pos, existed, version); err != nil {
 			return err
 		}
-		return audit(ctx, tx, d.now(), by, "faq.put", f.ID, f.Question)
+		return audit(ctx, tx, d.now(), by, action, target, detail)
 	})
 	return version, err
 }
@@ -345,24 +358,15 @@ func (d *DB) Word(ctx context.Context, text string) (kb.Versioned[kb.LexiconWord
 
 // PutWord creates (ifMatch 0) or replaces a draft lexicon word.
 func (d *DB) PutWord(ctx context.Context, w kb.LexiconWord, ifMatch int64, by kb.Actor) (int64, error) {
-	var version int64
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		pos, _, err := slot(ctx, tx, "lexicon_words", "text", w.Text, ifMatch,
-			kb.Errorf(kb.CodeNotFound, "词典中没有 %s", w.Text), kb.Errorf(kb.CodeConflict, "词典中已有 %s", w.Text))
-		if err != nil {
-			return err
-		}
-		if version, err = nextVersion(ctx, tx); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO lexicon_words (text, position, freq, pos, version) VALUES (?, ?, ?, ?, ?)
+	return d.put(ctx, "lexicon_words", "text", w.Text, ifMatch,
+		kb.Errorf(kb.CodeNotFound, "词典中没有 %s", w.Text), kb.Errorf(kb.CodeConflict, "词典中已有 %s", w.Text),
+		func(tx *sql.Tx, pos int64, _ bool, version int64) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO lexicon_words (text, position, freq, pos, version) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (text) DO UPDATE SET freq = excluded.freq, pos = excluded.pos, version = excluded.version`,
-			w.Text, pos, w.Freq, w.POS, version); err != nil {
+				w.Text, pos, w.Freq, w.POS, version)
 			return err
-		}
-		return audit(ctx, tx, d.now(), by, "word.put", w.Text, "")
-	})
-	return version, err
+		},
+		by, "word.put", w.Text, "")
 }
 
 // DeleteWord removes a draft lexicon word.
