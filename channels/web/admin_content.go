@@ -114,6 +114,43 @@ func sendVersioned[T any](c *gin.Context, status int, v kb.Versioned[T]) {
 	c.JSON(status, v.Item)
 }
 
+// putItem answers the create (POST: key nil, no If-Match, 201) or the
+// update (PUT with If-Match: key sets the item's key from the path, 200) of
+// one admin item that its store keeps by that key: it reads the body, checks
+// it with valid, stores it with put and sends it back with its ETag.
+func putItem[T any](s *Server, c *gin.Context, key func(*T), valid func(T) error,
+	put func(ctx context.Context, x T, ifMatch int64, by kb.Actor) (int64, error),
+) {
+	var ver int64
+	status := http.StatusCreated
+	if key != nil {
+		var err error
+		if ver, err = ifMatch(c); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		status = http.StatusOK
+	}
+	var x T
+	if err := decodeJSON(c, &x); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if key != nil {
+		key(&x)
+	}
+	if err := valid(x); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := put(c.Request.Context(), x, ver, actor(c))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sendVersioned(c, status, kb.Versioned[T]{Item: x, Version: v})
+}
+
 // checkText refuses text that cannot be stored or shown.
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {

@@ -45,46 +45,12 @@ func validFAQ(f kb.FAQ) error {
 
 // createFAQ: POST /api/v1/admin/faqs.
 func (s *Server) createFAQ(c *gin.Context) {
-	var f kb.FAQ
-	if err := decodeJSON(c, &f); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	if err := validFAQ(f); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	v, err := s.cfg.Admin.Store.PutFAQ(c.Request.Context(), f, 0, actor(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	sendVersioned(c, http.StatusCreated, kb.Versioned[kb.FAQ]{Item: f, Version: v})
+	putItem(s, c, nil, validFAQ, s.cfg.Admin.Store.PutFAQ)
 }
 
 // updateFAQ: PUT /api/v1/admin/faqs/{id} with If-Match.
 func (s *Server) updateFAQ(c *gin.Context) {
-	ver, err := ifMatch(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	var f kb.FAQ
-	if err := decodeJSON(c, &f); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	f.ID = c.Param("id")
-	if err := validFAQ(f); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	v, err := s.cfg.Admin.Store.PutFAQ(c.Request.Context(), f, ver, actor(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	sendVersioned(c, http.StatusOK, kb.Versioned[kb.FAQ]{Item: f, Version: v})
+	putItem(s, c, func(f *kb.FAQ) { f.ID = c.Param("id") }, validFAQ, s.cfg.Admin.Store.PutFAQ)
 }
 
 func (s *Server) deleteFAQ(c *gin.Context) {

@@ -36,45 +36,11 @@ func validWord(w kb.LexiconWord) error {
 }
 
 func (s *Server) createWord(c *gin.Context) {
-	var w kb.LexiconWord
-	if err := decodeJSON(c, &w); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	if err := validWord(w); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	v, err := s.cfg.Admin.Store.PutWord(c.Request.Context(), w, 0, actor(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	sendVersioned(c, http.StatusCreated, kb.Versioned[kb.LexiconWord]{Item: w, Version: v})
+	putItem(s, c, nil, validWord, s.cfg.Admin.Store.PutWord)
 }
 
 func (s *Server) updateWord(c *gin.Context) {
-	ver, err := ifMatch(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	var w kb.LexiconWord
-	if err := decodeJSON(c, &w); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	w.Text = c.Param("word")
-	if err := validWord(w); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	v, err := s.cfg.Admin.Store.PutWord(c.Request.Context(), w, ver, actor(c))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	sendVersioned(c, http.StatusOK, kb.Versioned[kb.LexiconWord]{Item: w, Version: v})
+	putItem(s, c, func(w *kb.LexiconWord) { w.Text = c.Param("word") }, validWord, s.cfg.Admin.Store.PutWord)
 }
 
 func (s *Server) deleteWord(c *gin.Context) {
