@@ -110,6 +110,21 @@ func (s *browserSuite) tab(t *testing.T, path string, actions ...chromedp.Action
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatalf("set up tab: %v", err)
 	}
+	report := watchPageErrors(ctx)
+	t.Cleanup(func() {
+		cancel()
+		report(t)
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+path), chromedp.WaitVisible(chromedp.CSS("#q"))); err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	return ctx
+}
+
+// watchPageErrors collects the exceptions and console errors (other than
+// 4xx responses, which the pages show as messages) of the tab ctx; the
+// report it returns, called once the tab is closed, fails tb with each.
+func watchPageErrors(ctx context.Context) (report func(tb testing.TB)) {
 	messages := chromedp.Console(ctx)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -126,17 +141,12 @@ func (s *browserSuite) tab(t *testing.T, path string, actions ...chromedp.Action
 			}
 		}
 	})
-	t.Cleanup(func() {
-		cancel()
+	return func(tb testing.TB) {
 		wg.Wait()
 		for _, e := range errs {
-			t.Errorf("page error: %s", e)
+			tb.Errorf("page error: %s", e)
 		}
-	})
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+path), chromedp.WaitVisible(chromedp.CSS("#q"))); err != nil {
-		t.Fatalf("open %s: %v", path, err)
 	}
-	return ctx
 }
 
 // eval runs JavaScript in the tab and returns its value.

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,28 +64,10 @@ func (s *editorSuite) session(t *testing.T, user string) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("new browser context: %v", err)
 	}
-	messages := chromedp.Console(ctx)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []string
-	wg.Go(func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Type == chromedp.ConsoleError && !strings.Contains(m.Text, "status of 4") {
-				mu.Lock()
-				errs = append(errs, m.Text)
-				mu.Unlock()
-			}
-		}
-	})
+	report := watchPageErrors(ctx)
 	s.t.Cleanup(func() {
 		cancel()
-		wg.Wait()
-		for _, e := range errs {
-			s.t.Errorf("page error: %s", e)
-		}
+		report(s.t)
 	})
 	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/admin"), chromedp.WaitVisible(chromedp.CSS("#login-form"))); err != nil {
 		t.Fatalf("open /admin: %v", err)
