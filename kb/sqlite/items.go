@@ -11,30 +11,52 @@ import (
 	"zhiyin/kb"
 )
 
-func readDocuments(ctx context.Context, q queryer, id string) ([]kb.Versioned[kb.Document], error) {
-	query := `SELECT id, title, short_title, number, issuer, year, status, source, version FROM documents`
+// readItems reads the rows of a SELECT over one table, in order: every row,
+// or with key set only those whose key column equals arg; scan reads one.
+func readItems[T any](ctx context.Context, q queryer, query, order, key string, arg any,
+	scan func(*sql.Rows, *kb.Versioned[T]) error,
+) ([]kb.Versioned[T], error) {
 	var args []any
-	if id != "" {
-		query += ` WHERE id = ?`
-		args = append(args, id)
+	if key != "" {
+		query += ` WHERE ` + key + ` = ?`
+		args = append(args, arg)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY position, id`, args...)
+	rows, err := q.QueryContext(ctx, query+` ORDER BY `+order, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []kb.Versioned[kb.Document]{}
+	out := []kb.Versioned[T]{}
 	for rows.Next() {
-		var v kb.Versioned[kb.Document]
-		var status string
-		d := &v.Item
-		if err := rows.Scan(&d.ID, &d.Title, &d.ShortTitle, &d.Number, &d.Issuer, &d.Year, &status, &d.Source, &v.Version); err != nil {
+		var v kb.Versioned[T]
+		if err := scan(rows, &v); err != nil {
 			return nil, err
 		}
-		d.Status = kb.Status(status)
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// keyIf is key when one item is asked for (set), else "" (every item).
+func keyIf(set bool, key string) string {
+	if set {
+		return key
+	}
+	return ""
+}
+
+func readDocuments(ctx context.Context, q queryer, id string) ([]kb.Versioned[kb.Document], error) {
+	return readItems(ctx, q, `SELECT id, title, short_title, number, issuer, year, status, source, version FROM documents`,
+		`position, id`, keyIf(id != "", "id"), id,
+		func(rows *sql.Rows, v *kb.Versioned[kb.Document]) error {
+			var status string
+			d := &v.Item
+			if err := rows.Scan(&d.ID, &d.Title, &d.ShortTitle, &d.Number, &d.Issuer, &d.Year, &status, &d.Source, &v.Version); err != nil {
+				return err
+			}
+			d.Status = kb.Status(status)
+			return nil
+		})
 }
 
 // Documents lists the draft's documents, without clauses.
@@ -220,36 +242,24 @@ func clip(s string, n int) string {
 }
 
 func readFAQs(ctx context.Context, q queryer, id string) ([]kb.Versioned[kb.FAQ], error) {
-	query := `SELECT id, doc, clauses, question, similar, version FROM faqs`
-	var args []any
-	if id != "" {
-		query += ` WHERE id = ?`
-		args = append(args, id)
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY position, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []kb.Versioned[kb.FAQ]{}
-	for rows.Next() {
-		var v kb.Versioned[kb.FAQ]
-		var clauses, similar string
-		if err := rows.Scan(&v.Item.ID, &v.Item.Doc, &clauses, &v.Item.Question, &similar, &v.Version); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(clauses), &v.Item.Clauses); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(similar), &v.Item.Similar); err != nil {
-			return nil, err
-		}
-		if len(v.Item.Similar) == 0 {
-			v.Item.Similar = nil
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return readItems(ctx, q, `SELECT id, doc, clauses, question, similar, version FROM faqs`,
+		`position, id`, keyIf(id != "", "id"), id,
+		func(rows *sql.Rows, v *kb.Versioned[kb.FAQ]) error {
+			var clauses, similar string
+			if err := rows.Scan(&v.Item.ID, &v.Item.Doc, &clauses, &v.Item.Question, &similar, &v.Version); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(clauses), &v.Item.Clauses); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(similar), &v.Item.Similar); err != nil {
+				return err
+			}
+			if len(v.Item.Similar) == 0 {
+				v.Item.Similar = nil
+			}
+			return nil
+		})
 }
 
 // FAQs lists the draft's FAQ entries.
@@ -323,26 +333,11 @@ func (d *DB) deleteRow(ctx context.Context, table, key string, id any, ifMatch i
 }
 
 func readWords(ctx context.Context, q queryer, text string) ([]kb.Versioned[kb.LexiconWord], error) {
-	query := `SELECT text, freq, pos, version FROM lexicon_words`
-	var args []any
-	if text != "" {
-		query += ` WHERE text = ?`
-		args = append(args, text)
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY position, text`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []kb.Versioned[kb.LexiconWord]{}
-	for rows.Next() {
-		var v kb.Versioned[kb.LexiconWord]
-		if err := rows.Scan(&v.Item.Text, &v.Item.Freq, &v.Item.POS, &v.Version); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return readItems(ctx, q, `SELECT text, freq, pos, version FROM lexicon_words`,
+		`position, text`, keyIf(text != "", "text"), text,
+		func(rows *sql.Rows, v *kb.Versioned[kb.LexiconWord]) error {
+			return rows.Scan(&v.Item.Text, &v.Item.Freq, &v.Item.POS, &v.Version)
+		})
 }
 
 // Words lists the draft's lexicon words.
@@ -375,30 +370,15 @@ func (d *DB) DeleteWord(ctx context.Context, text string, ifMatch int64, by kb.A
 }
 
 func readSynonyms(ctx context.Context, q queryer, id int64) ([]kb.Versioned[kb.SynonymEntry], error) {
-	query := `SELECT id, words, version FROM synonym_groups`
-	var args []any
-	if id != 0 {
-		query += ` WHERE id = ?`
-		args = append(args, id)
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []kb.Versioned[kb.SynonymEntry]{}
-	for rows.Next() {
-		var v kb.Versioned[kb.SynonymEntry]
-		var words string
-		if err := rows.Scan(&v.Item.ID, &words, &v.Version); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(words), &v.Item.Words); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return readItems(ctx, q, `SELECT id, words, version FROM synonym_groups`,
+		`id`, keyIf(id != 0, "id"), id,
+		func(rows *sql.Rows, v *kb.Versioned[kb.SynonymEntry]) error {
+			var words string
+			if err := rows.Scan(&v.Item.ID, &words, &v.Version); err != nil {
+				return err
+			}
+			return json.Unmarshal([]byte(words), &v.Item.Words)
+		})
 }
 
 // Synonyms lists the draft's synonym groups.
