@@ -140,12 +140,12 @@ func (s *Server) routes() error {
 	e.GET("/metrics", s.metrics.handler)
 
 	api := e.Group("/api/v1")
-	api.POST("/ask", s.rateLimit, s.loadShed, s.ask)
+	api.POST("/ask", fairTurn, s.rateLimit, s.loadShed, s.ask)
 	api.POST("/feedback", s.rateLimit, s.feedback)
 	api.GET("/documents", s.documents)
 	api.GET("/documents/:doc", s.document)
 	api.GET("/documents/:doc/clauses/:clause", s.clause)
-	api.GET("/search", s.loadShed, s.search)
+	api.GET("/search", fairTurn, s.loadShed, s.search)
 	api.GET("/openapi.json", s.openAPI)
 
 	if s.cfg.Admin != nil {
