@@ -39,8 +39,8 @@ type clauseInfo struct {
 	key     string
 	doc     *Document
 	clause  Clause
-	vocab   idSet         // terms of the text, title and FAQ questions
-	textVoc idSet         // terms of the text and title alone
+	textVoc idSet         // terms of the text and title
+	faqVoc  idSet         // terms of the FAQ questions that textVoc lacks
 	faqs    []faqQuestion // the FAQ questions that point here first
 	sents   []sentence    // the text cut into sentences, for quotes
 	norm    string        // the normalised title and text, for phrase matches, if not the clause's own
@@ -100,14 +100,12 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm, states: r.states}
 		ci.textVoc = g.internTokens(r.toks, &terms)
 		g.sentenceIDs(ci, r.toks, len(c.Title)+1)
-		// vocab is textVoc itself until FAQ terms are added: most clauses
-		// of a large corpus have no FAQ entries.
-		ci.vocab = ci.textVoc
 		for _, q := range faqs[key] {
 			fq := g.faqQuestion(q, &terms)
-			ci.vocab = union(ci.vocab, fq.ids)
+			ci.faqVoc = union(ci.faqVoc, fq.ids)
 			ci.faqs = append(ci.faqs, fq)
 		}
+		ci.faqVoc = ci.faqVoc.minus(ci.textVoc)
 		g.clauses[key] = ci
 		g.order = append(g.order, key)
 		docs = append(docs, IndexDoc{

@@ -112,12 +112,10 @@ func (m *matcher) release() {
 var phrasers = sync.Pool{New: func() any { return new(phraser) }}
 
 // shared returns the weight of the question that the words ids cover, and
-// leaves in m.best how well each question term is covered: 1 when the words
-// have the term; 0.8 when they have a synonym, or every part of a compound
-// term (each part or a synonym of it: 国产软硬件 ← 国产 + 软硬件); 0.5 when
-// they have the compound's head, its last part (Chinese compounds are
-// head-final: a 存储设备 is a 设备, a 防病毒软件 a 软件); else 0. Only the question terms the words touch are
-// reset and summed: most FAQ questions share a word or two with a question.
+// leaves in m.best how well each question term is covered by a word itself
+// or a synonym (see covered for compounds). Only the question terms the words
+// touch are reset and summed: most FAQ questions share a word or two with a
+// question.
 func (m *matcher) shared(ids []int32) float64 {
 	for _, i := range m.hit {
 		m.best[i] = 0
@@ -125,6 +123,12 @@ func (m *matcher) shared(ids []int32) float64 {
 		m.seen[i] = false
 	}
 	m.hit = m.hit[:0]
+	return m.sharedMore(ids)
+}
+
+// sharedMore is shared of the words of the last shared call and ids
+// together, without walking the former again.
+func (m *matcher) sharedMore(ids []int32) float64 {
 	for _, id := range ids {
 		for e := m.slot[id]; e != 0; {
 			wm := &m.entries[e-1]
@@ -142,22 +146,32 @@ func (m *matcher) shared(ids []int32) float64 {
 	}
 	shared := 0.0
 	for _, i := range m.hit {
-		if ps := m.parts[i]; m.best[i] == 0 && len(ps) > 0 {
-			// All parts 0.8, the head (last part) alone 0.5.
-			all := true
-			for _, seen := range ps {
-				all = all && seen
-			}
-			switch {
-			case all:
-				m.best[i] = 0.8
-			case ps[len(ps)-1]:
-				m.best[i] = 0.5
-			}
-		}
-		shared += m.best[i] * m.q[i].w
+		shared += m.covered(i) * m.q[i].w
 	}
 	return shared
+}
+
+// covered is how well the words compared last cover question term i: 1 when
+// they have the term; 0.8 when they have a synonym, or every part of a
+// compound term (each part or a synonym of it: 国产软硬件 ← 国产 + 软硬件);
+// 0.5 when they have the compound's head, its last part (Chinese compounds
+// are head-final: a 存储设备 is a 设备, a 防病毒软件 a 软件); else 0.
+func (m *matcher) covered(i int) float64 {
+	ps := m.parts[i]
+	if b := m.best[i]; b > 0 || len(ps) == 0 {
+		return b
+	}
+	all := true
+	for _, seen := range ps {
+		all = all && seen
+	}
+	switch {
+	case all:
+		return 0.8
+	case ps[len(ps)-1]:
+		return 0.5
+	}
+	return 0
 }
 
 // matchedWeight is the weight of the question terms the words ids match at
@@ -166,7 +180,7 @@ func (m *matcher) matchedWeight(ids []int32) float64 {
 	m.shared(ids)
 	w := 0.0
 	for _, i := range m.hit {
-		if m.best[i] > 0 {
+		if m.covered(i) > 0 {
 			w += m.q[i].w
 		}
 	}
@@ -180,6 +194,15 @@ func (m *matcher) coverage(vocab idSet) float64 {
 		return 0
 	}
 	return m.shared(vocab) / m.total
+}
+
+// coverageMore is coverage of the vocabulary of the last coverage (or
+// shared) call and more together.
+func (m *matcher) coverageMore(more idSet) float64 {
+	if m.total == 0 {
+		return 0
+	}
+	return m.sharedMore(more) / m.total
 }
 
 // similarity is the weighted Jaccard overlap of the question with one FAQ

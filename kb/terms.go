@@ -73,6 +73,18 @@ func sortSet(ids []int32) idSet {
 	return slices.Clip(slices.Compact(ids))
 }
 
+// minus returns the ids of s that other lacks (nil when none), in a new
+// slice.
+func (s idSet) minus(other idSet) idSet {
+	var out idSet
+	for _, id := range s {
+		if !other.has(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // union returns the sorted union of two sets.
 func union(a, b idSet) idSet {
 	out := make(idSet, 0, len(a)+len(b))
