@@ -165,10 +165,6 @@ type Server struct {
 	closeErr    error
 }
 
-// servingGCPercent is the collector's GOGC once the service is ready,
-// unless the GOGC environment variable sets it.
-const servingGCPercent = 200
-
 // Timeouts of the HTTP server. Slow clients cannot hold connections open
 // forever; answering takes milliseconds, so WriteTimeout is generous.
 const (
@@ -288,16 +284,15 @@ func (s *Server) build(ctx context.Context) {
 		return
 	}
 	s.svc.Store(svc)
-	if os.Getenv("GOGC") == "" {
-		// Built at the default GOGC=100, so that the build's garbage does
-		// not set the resting memory. Serving, a question's ~20 KB are
-		// garbage as soon as it is answered: collecting half as often
-		// gave 6 % more answers a second under load (docs/PERFORMANCE.md)
-		// for a larger heap only while questions come in.
-		debug.SetGCPercent(servingGCPercent)
+	gogc := os.Getenv("GOGC")
+	if gogc == "" {
+		// See gc.go.
+		p := servingGCPercent(liveHeap())
+		debug.SetGCPercent(p)
+		gogc = strconv.Itoa(p)
 	}
 	s.Logger.Info("ready", "knowledge_base", src, "revision", svc.Revision(),
-		"took", time.Since(start).Round(time.Millisecond).String())
+		"took", time.Since(start).Round(time.Millisecond).String(), "gogc", gogc)
 }
 
 // engine returns the service once it is ready, else nil (and never a
