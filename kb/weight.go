@@ -70,6 +70,26 @@ var lightWords = map[string]bool{
 	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
 }
 
+// functionPOS are the dictionary's part-of-speech tags of words that
+// situate or qualify what a question is about but never name it: pronouns
+// (那边, 有人, 各个), numerals (好多, 一套), measure words, locatives (两边,
+// 以后), place words (手上), adverbs (已经), prepositions, conjunctions,
+// particles and interjections. (Time words are not among them: 今天 and 春天
+// are what 今天天气怎么样 and a poem about spring are about, and taking
+// them out left those refusals suggesting clauses.) People wrap colloquial
+// questions in them, and the dictionary rates some of them rare (好多 is
+// as rare as 税务), so a question that used one the guideline lacks looked
+// as if it asked about something the guideline does not cover. Such a word
+// weighs as little as a modal word when no clause or FAQ question has it
+// (see term); one the guideline uses (原则上) keeps its weight, as it helps
+// find the clause that uses it. What a question asks about a date or an
+// amount is checked by its answer type (answertype.go), not by these words.
+var functionPOS = map[string]bool{
+	"r": true, "m": true, "q": true, "mq": true, "f": true, "s": true,
+	"d": true, "p": true, "c": true, "u": true, "uj": true, "ul": true, "uz": true,
+	"uv": true, "ud": true, "ug": true, "y": true, "e": true, "o": true,
+}
+
 func (w weigher) weight(term string) float64 {
 	if lightWords[term] || countWord.MatchString(term) {
 		return lightWeight
@@ -116,6 +136,20 @@ func unknownWeight(term string) float64 {
 	return 3
 }
 
+// aspectBase returns the verb of a two-character word that is a
+// one-character verb and an aspect particle (改过, 建了, 用着). The
+// dictionary has some of these as words of their own (改过 as in 改过自新,
+// rare, so heavy), but in a question they are the verb: 方案已经改过一次
+// asks about 改. term reads such a word as its verb when no text has the
+// word and some text has the verb.
+func aspectBase(term string) (string, bool) {
+	r := []rune(term)
+	if len(r) != 2 || (r[1] != '过' && r[1] != '了' && r[1] != '着') {
+		return "", false
+	}
+	return string(r[0]), true
+}
+
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
 	toks := g.an.ContentTokens(text)
@@ -138,6 +172,9 @@ func (g *generation) term(term string) qterm {
 	if v, ok := g.terms.Load(term); ok {
 		return v.(qterm)
 	}
+	if base, ok := aspectBase(term); ok && g.idOf(term) == noTerm && g.idOf(base) != noTerm {
+		return g.term(base)
+	}
 	qt := qterm{
 		term:   term,
 		w:      g.w.weight(term),
@@ -145,6 +182,9 @@ func (g *generation) term(term string) qterm {
 		groups: g.an.Syn.Groups(term),
 		domain: g.an.Seg.Domain(term),
 		id:     g.idOf(term),
+	}
+	if qt.id == noTerm && !qt.domain && functionPOS[g.an.Seg.POS(term)] {
+		qt.w = lightWeight
 	}
 	qt.altIDs = g.idsOf(qt.alts)
 	parts := g.an.Seg.Parts(term)

@@ -438,6 +438,16 @@ func (s *Segmenter) Freq(term string) float64 {
 	return freq
 }
 
+// POS returns the part-of-speech tag the general dictionary gives term
+// (normalised): "n", "v", "r", …; "" when it has none or lacks the word.
+func (s *Segmenter) POS(term string) string {
+	freq, pos, ok := s.seg.Dict.Find([]byte(term))
+	if !ok || freq <= 0 {
+		return ""
+	}
+	return pos
+}
+
 // Domain reports whether term (normalised) is a word of the domain lexicon.
 func (s *Segmenter) Domain(term string) bool {
 	return s.words[term]

@@ -1,0 +1,40 @@
+package kb
+
+import "testing"
+
+// A colloquial question wraps what it asks in words no clause uses —
+// 好多 (numeral), 那边 (pronoun), 手上 (place word) — which the general
+// dictionary rates rare. They must weigh like modal words, or the question
+// looks as if it asked about something the guideline lacks; a rare noun the
+// guideline lacks (公积金) must stay heavy, so that its question is refused.
+func TestFunctionWordsTheGuidelineLacksWeighLittle(t *testing.T) {
+	g := newTestService(t, smallKnowledge()).gen.Load()
+	for _, w := range []string{"好多", "那边", "手上", "两边"} {
+		if got := g.term(w).w; got != lightWeight {
+			t.Errorf("weight of %s = %.1f, want %.1f", w, got, lightWeight)
+		}
+	}
+	for _, w := range []string{"公积金", "营业执照", "带宽"} {
+		if got := g.term(w).w; got < 3 {
+			t.Errorf("weight of %s = %.1f, want a content word's (3 or more)", w, got)
+		}
+	}
+	// 原则上 is an adverb, but a clause uses it: it keeps its weight.
+	if got := g.term("原则上").w; got == lightWeight {
+		t.Errorf("weight of 原则上, which the clauses use, = %.1f: it should help find them", got)
+	}
+}
+
+// 方案已经改过一次 asks about 改: the dictionary's 改过 (as in 改过自新) is
+// rare and would weigh as much as a topic no clause has.
+func TestVerbWithAspectParticleIsReadAsTheVerb(t *testing.T) {
+	k := smallKnowledge()
+	k.Documents[0].Clauses[3].Text = "项目变更申报原则上不得多于一次,确需再次改的须报批。"
+	g := newTestService(t, k).gen.Load()
+	if got := g.term("改过"); got.term != "改" {
+		t.Errorf("term(改过) reads as %q, want 改", got.term)
+	}
+	if got := g.term("机房"); got.term != "机房" {
+		t.Errorf("term(机房) reads as %q", got.term)
+	}
+}
