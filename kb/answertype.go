@@ -28,7 +28,7 @@ type answerType struct {
 var answerTypes = []answerType{
 	{
 		name: "money",
-		asks: newPattern(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用`),
+		asks: newPattern(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用|费用多少|单价|多少经费|多少资金`),
 		states: newPattern(`[0-9]\s*(元|万|亿)|免费|不收费|收取`,
 			"元", "万", "亿"),
 	},
@@ -46,10 +46,21 @@ var answerTypes = []answerType{
 			"天", "日", "周", "月", "年", "小时"),
 	},
 	{
+		// A time: a year, a month, or before or after a step of the
+		// project (采购实施前). A bare 前 or 后 is not one: 汇总后 says
+		// what comes first, not when.
 		name: "date",
-		asks: newPattern(`哪天|几号|哪一天|截止|哪年|几月份|何时`),
-		states: newPattern(`[0-9]\s*(年|月|日)|前|后|年度`,
-			"年", "月", "日"),
+		asks: newPattern(`哪天|几号|哪一天|截止|哪年|几月份|何时|什么时候|啥时候|时间节点|什么时间`),
+		states: newPattern(`[0-9一二两三四五六七八九十]\s*(年|月|日|号)|年底|年初|年内|月底|(实施|完成|验收|采购|申报|上线|立项|建设)(前|后|之前|之后|以前|以后)`,
+			"年", "月", "日", "号", "前", "后"),
+	},
+	{
+		// A day or a month, not just a year: 截止日期是哪天 is not answered
+		// by "2017 年".
+		name: "day",
+		asks: newPattern(`哪天|几号|哪一天|几月几|几月份|具体日期|哪个月|几月`),
+		states: newPattern(`[0-9一二两三四五六七八九十]\s*(月|日|号)|月底|月初|上旬|中旬|下旬`,
+			"月", "日", "号"),
 	},
 	{
 		name:   "procedure",
@@ -63,9 +74,20 @@ var answerTypes = []answerType{
 	},
 	{
 		name: "vendor",
-		asks: newPattern(`(什么|哪些|哪个|哪家|哪款|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`,
+		asks: newPattern(`(什么|哪些|哪个|哪家|哪几家|几家|哪款|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`,
 			"品牌", "牌子", "厂商", "厂家", "公司", "供应商", "型号", "运营商"),
-		states: newPattern(`公司|厂商|品牌|型号|服务商|中标|运营商`),
+		// Names of kinds of firm. (服务商 and 中标产品 name none.)
+		states: newPattern(`公司|厂商|品牌|型号|运营商`),
+	},
+	{
+		// Which body decides or receives: the clause must name one
+		// (向国土规划部门, 市工信委, 一级预算单位). 经同意后 says that
+		// someone agrees, not who.
+		name: "department",
+		asks: newPattern(`(哪个|哪些|什么|哪一个|哪级|哪家)(部门|机构|机关|科室|处室)|向谁|找谁|谁来审|谁审批|谁批`,
+			"部门", "机构", "机关", "科室", "处室"),
+		states: newPattern(`(向|由|报|经|找)[^，。；,;]{0,10}(部门|委|办|局|中心|厅|单位)|市[^，。；,;]{0,10}(委|办|局|中心|厅)|工信委|政务办|财政局|一级预算单位|主管部门`,
+			"市", "部门", "委", "办", "局", "中心", "厅", "单位"),
 	},
 	{
 		name:   "standard",

@@ -30,7 +30,14 @@ func TestAnswerTypes(t *testing.T) {
 		{"存档备查要交什么材料", "项目存档备查应在该项目采购实施前完成。", false},
 		{"地理信息共享怎么申请", "可向国土规划部门提出地理空间类信息共享申请", true},
 		{"内网怎么申请接入", "涉密业务系统应部署在电子政务内网。", false},
-		{"单位能建机房吗", "各单位不再新建业务机房。", true}, // asks for no particular kind of fact
+		{"单位能建机房吗", "各单位不再新建业务机房。", true},                  // asks for no particular kind of fact
+		{"申报截止日期是哪天", "为更好地指导各单位开展 2017 年的信息化项目建设", false}, // a year is no day
+		{"上云有没有截止时间", "2017 年,各单位应基本完成往政府信息化云平台迁移工作。", true},
+		{"报送市工信委的时间节点是什么时候", "由一级预算单位汇总后统一报送市工信委。", false}, // 汇总后 is an order, not a time
+		{"ADSL要向哪个部门申请", "经同意后可直接使用 ADSL 上网。", false},
+		{"地理空间信息共享向哪个部门申请", "可向国土规划部门提出地理空间类信息共享申请", true},
+		{"中标产品是哪几家厂商的", "均应使用云平台服务商中标产品。", false},
+		{"云资源租赁单价是多少", "项目方案须明确所使用的计算资源和存储资源并预留一年租赁资金。", false},
 	}
 	for _, tt := range tests {
 		if got := statedTypes(tt.clause).has(askedTypes(tt.question)); got != tt.answered {

@@ -45,6 +45,7 @@ type clauseInfo struct {
 	sents   []sentence    // the text cut into sentences, for quotes
 	norm    string        // the normalised title and text, for phrase matches, if not the clause's own
 	states  typeSet       // the answer types the text states (answertype.go)
+	units   unitSet       // the units it gives a number of (countunit.go)
 	related []string      // keys of clauses the FAQ entries also name
 }
 
@@ -97,7 +98,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		c, d := clauses[i], owners[i]
 		key := ClauseKey(d.ID, c.ID)
 		var terms strings.Builder
-		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm, states: r.states}
+		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm, states: r.states, units: r.units}
 		ci.textVoc = g.internTokens(r.toks, &terms)
 		g.sentenceIDs(ci, r.toks, len(c.Title)+1)
 		for _, q := range faqs[key] {

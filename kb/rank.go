@@ -52,9 +52,21 @@ const (
 	minFAQOnlySim   = 0.25
 )
 
+// wanted is what a question asks for besides its topic: the answer types
+// (answertype.go) and the unit of a count (countunit.go).
+type wanted struct {
+	types typeSet
+	unit  int
+}
+
+// statedBy reports whether the clause states every kind of fact asked for.
+func (w wanted) statedBy(ci *clauseInfo) bool {
+	return ci.states.has(w.types) && ci.units.states(w.unit)
+}
+
 // rank scores the index's candidates for the question terms of m, best
 // first.
-func (g *generation) rank(m *matcher, asked typeSet, qtext []rune) []scored {
+func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 	q := m.q
 	if len(q) == 0 {
 		return nil
@@ -124,7 +136,7 @@ func (g *generation) rank(m *matcher, asked typeSet, qtext []rune) []scored {
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
-			ci.states.has(asked) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
+			asked.statedBy(ci) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -18,6 +18,7 @@ type clauseReading struct {
 	sents  []sentence
 	norm   string  // the normalised title and text when they differ from the text
 	states typeSet // the answer types the text states
+	units  unitSet // the units the text gives a number of (countunit.go)
 }
 
 // readClause segments a clause once: the clause's terms, each sentence's
@@ -26,7 +27,7 @@ type clauseReading struct {
 // mark, and gse's best route splits where no word spans.)
 func (g *generation) readClause(c Clause) clauseReading {
 	full := c.Title + "\n" + c.Text
-	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: slices.Clip(splitSentences(c.Text)), states: statedTypes(c.Text)}
+	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: slices.Clip(splitSentences(c.Text)), states: statedTypes(c.Text), units: statedUnits(c.Text)}
 	// Normalising guideline text nearly always changes only punctuation
 	// (，→ ,): the phrase feature reads letters alone, so it then reads
 	// the clause's own strings, and nothing is kept.

@@ -1,0 +1,116 @@
+package kb
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A question that asks for a count of something — 等保做几级, 低于多少分,
+// 哪几家, 减少多少比例 — is answered only by a clause that gives a number of
+// that unit (三级, 60 分, 30%). The quantity answer type (answertype.go)
+// asks only for some number, and a clause that mentions "2 年" or "50 个账号"
+// states one: 绩效评估低于多少分算不合格 shares every topic word with 六、8.,
+// which gives no score at all.
+//
+// countUnits are the measure words such a count is read with. A question
+// asks for the unit that follows 多少 or 几 (skipping 个: 几个工作日 asks
+// for 工作日); the longest unit wins. "%" stands for a share (多少比例,
+// 百分之几, 几成), which a clause gives as a percentage or in 成.
+var countUnits = []string{
+	"工作日", "小时", "级", "分", "家", "台", "套", "人", "名", "位", "项", "条", "次",
+	"年", "天", "日", "月", "周", "倍", "页", "份", "元", "块", "张", "种", "类", "批",
+	"期", "轮", "层", "%",
+}
+
+// unitSet is a set of countUnits: bit i stands for countUnits[i].
+type unitSet uint64
+
+// noUnit is the unit of a question that asks for no count.
+const noUnit = -1
+
+// shareAsked are the ways of asking for a share.
+var shareAsked = []string{"多少比例", "比例是多少", "比例多少", "百分之几", "几成", "百分比", "占比多少", "多大比例"}
+
+// askedUnit returns the index in countUnits of the unit the normalised
+// question asks a count of, or noUnit.
+func askedUnit(norm string) int {
+	for _, s := range shareAsked {
+		if strings.Contains(norm, s) {
+			return unitIndex("%")
+		}
+	}
+	for _, q := range []string{"多少", "几"} {
+		rest := norm
+		for {
+			i := strings.Index(rest, q)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(q):]
+			after := strings.TrimPrefix(rest, "个")
+			best := noUnit
+			for u, name := range countUnits {
+				if strings.HasPrefix(after, name) && (best == noUnit || len(name) > len(countUnits[best])) {
+					best = u
+				}
+			}
+			if best != noUnit && (q == "多少" || asksHowMany(norm[:len(norm)-len(rest)-len(q)], after[len(countUnits[best]):])) {
+				return best
+			}
+		}
+	}
+	return noUnit
+}
+
+// asksHowMany reports whether a 几 between before and after asks a number:
+// 哪几家, or a count that ends the question (等保要做几级？, 要做几年的？).
+// Elsewhere 几 means "a few": 放几台服务器跑业务 asks whether servers may
+// be placed, not how many.
+func asksHowMany(before, after string) bool {
+	if strings.HasSuffix(before, "哪") {
+		return true
+	}
+	after = strings.TrimLeft(after, "的了呢呀啊吧")
+	return after == "" || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "？") ||
+		strings.HasPrefix(after, ",") || strings.HasPrefix(after, "，") || strings.HasPrefix(after, "。")
+}
+
+func unitIndex(name string) int {
+	for i, u := range countUnits {
+		if u == name {
+			return i
+		}
+	}
+	panic("kb: no count unit " + name)
+}
+
+// unitStated are the patterns of a number of each unit in a clause.
+var unitStated = func() []*regexp.Regexp {
+	const number = `[0-9０-９一二两三四五六七八九十百千万]\s*个?\s*`
+	out := make([]*regexp.Regexp, len(countUnits))
+	for i, u := range countUnits {
+		if u == "%" {
+			out[i] = regexp.MustCompile(`[0-9０-９]\s*[%％]|百分之|[一二三四五六七八九]成`)
+			continue
+		}
+		out[i] = regexp.MustCompile(number + regexp.QuoteMeta(u))
+	}
+	return out
+}()
+
+// statedUnits returns the units the clause text gives a number of. A
+// generation computes it once per clause.
+func statedUnits(text string) unitSet {
+	var s unitSet
+	for i, re := range unitStated {
+		if re.MatchString(text) {
+			s |= 1 << i
+		}
+	}
+	return s
+}
+
+// states reports whether the set holds unit u; every set holds noUnit.
+func (s unitSet) states(u int) bool {
+	return u == noUnit || s&(1<<u) != 0
+}

@@ -1,0 +1,50 @@
+package kb
+
+import (
+	"testing"
+
+	"zhiyin/nlp"
+)
+
+func TestAskedUnit(t *testing.T) {
+	tests := []struct{ question, unit string }{
+		{"业务系统要做等保几级？", "级"},
+		{"绩效评估得分低于多少分算不合格？", "分"},
+		{"中标产品是哪几家厂商的", "家"},
+		{"运维费用减少多少比例", "%"},
+		{"预审要几个工作日", "工作日"},
+		{"租金预算要做几年的？", "年"},
+		{"VPN账号每个单位多少个", ""},           // 多少个 of what: no unit to check
+		{"我们科室想在楼里放几台服务器跑业务，行不行？", ""}, // 几台 is "a few"
+		{"单位还能新建机房吗", ""},
+	}
+	for _, tt := range tests {
+		got := askedUnit(nlp.Normalize(tt.question))
+		name := ""
+		if got != noUnit {
+			name = countUnits[got]
+		}
+		if name != tt.unit {
+			t.Errorf("askedUnit(%q) = %q, want %q", tt.question, name, tt.unit)
+		}
+	}
+}
+
+func TestClauseMustGiveACountOfTheAskedUnit(t *testing.T) {
+	tests := []struct {
+		question, clause string
+		answered         bool
+	}{
+		{"绩效评估低于多少分算不合格", "对已经建成(2 年)的信息化系统进行专项评估,业务系统评估不合格或得分低的,将酌情减少后续新建项目及运维费用。", false},
+		{"系统建成几年后要做绩效评估？", "对已经建成(2 年)的信息化系统进行专项评估", true},
+		{"没迁移的每年核减多少比例", "2018 年后将陆续降低服务器、机房等运维经费,每年按 30%核减。", true},
+		{"评估不合格的运维费减少多少比例", "将酌情减少后续新建项目及运维费用。", false},
+		{"每个单位有几个VPN账号？", "每一级单位 50 个账号", true},
+		{"单位能建机房吗", "各单位不再新建业务机房。", true}, // asks for no count
+	}
+	for _, tt := range tests {
+		if got := statedUnits(tt.clause).states(askedUnit(nlp.Normalize(tt.question))); got != tt.answered {
+			t.Errorf("%q against %q: answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
+		}
+	}
+}
