@@ -91,7 +91,7 @@ var answerTypes = []answerType{
 	},
 	{
 		name:   "standard",
-		asks:   newPattern(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则`),
+		asks:   newPattern(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则|标准有什么|标准有哪些|标准是啥|有啥标准`),
 		states: newPattern(`标准|规范|指标|细则|办法`),
 	},
 	{

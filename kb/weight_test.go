@@ -38,3 +38,18 @@ func TestVerbWithAspectParticleIsReadAsTheVerb(t *testing.T) {
 		t.Errorf("term(机房) reads as %q", got.term)
 	}
 }
+
+// 放到云上 asks about 云: 放到 (rarer in the dictionary than 迁移) must not
+// outweigh the topic, or a clause that says 迁移 looks as if it missed the
+// heart of the question.
+func TestVerbWithComplementWeighsAsItsVerb(t *testing.T) {
+	g := newTestService(t, smallKnowledge()).gen.Load()
+	for _, w := range []string{"放到", "放在", "接到"} {
+		if got, verb := g.term(w).w, g.w.weight(string([]rune(w)[0])); got > verb {
+			t.Errorf("weight of %s = %.1f, more than its verb's %.1f", w, got, verb)
+		}
+	}
+	if got := g.term("迁移").w; got <= g.term("放到").w {
+		t.Errorf("迁移 (%.1f) should outweigh 放到 (%.1f)", got, g.term("放到").w)
+	}
+}
