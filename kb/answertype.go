@@ -68,9 +68,12 @@ var answerTypes = []answerType{
 		states: newPattern(`申请|申报|报送|报市|审核|核准|提交|提出|同意|办理|备案`),
 	},
 	{
-		name:   "materials",
-		asks:   newPattern(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么`),
-		states: newPattern(`材料|资料|报告|文件|清单|证明|依据|目录`),
+		name: "materials",
+		// (Not 填什么: 要填什么代码 asks which code, answered by the clause
+		// that names it.)
+		asks: newPattern(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么|什么模板|模板在哪|(什么|哪些|哪张)[^，。？?,]{0,3}表`,
+			"表"),
+		states: newPattern(`材料|资料|报告|文件|清单|证明|依据|目录|表`),
 	},
 	{
 		name: "vendor",
@@ -84,15 +87,15 @@ var answerTypes = []answerType{
 		// (向国土规划部门, 市工信委, 一级预算单位). 经同意后 says that
 		// someone agrees, not who.
 		name: "department",
-		asks: newPattern(`(哪个|哪些|什么|哪一个|哪级|哪家)(部门|机构|机关|科室|处室)|向谁|找谁|谁来审|谁审批|谁批`,
+		asks: newPattern(`(哪个|哪些|什么|哪一个|哪级|哪家)[^，。？?,]{0,4}(部门|机构|机关|科室|处室)|向谁|找谁|谁来审|谁审批|谁批`,
 			"部门", "机构", "机关", "科室", "处室"),
 		states: newPattern(`(向|由|报|经|找)[^，。；,;]{0,10}(部门|委|办|局|中心|厅|单位)|市[^，。；,;]{0,10}(委|办|局|中心|厅)|工信委|政务办|财政局|一级预算单位|主管部门`,
 			"市", "部门", "委", "办", "局", "中心", "厅", "单位"),
 	},
 	{
 		name:   "standard",
-		asks:   newPattern(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则|标准有什么|标准有哪些|标准是啥|有啥标准`),
-		states: newPattern(`标准|规范|指标|细则|办法`),
+		asks:   newPattern(`标准是什么|什么标准|评分标准|打分标准|考核标准|怎么打分|怎么评分|评分细则|标准有什么|标准有哪些|标准是啥|有啥标准|什么格式|哪种格式|格式要求|什么规格|配置要求`),
+		states: newPattern(`标准|规范|指标|细则|办法|格式|规格`),
 	},
 	{
 		name: "where to go",
@@ -100,6 +103,24 @@ var answerTypes = []answerType{
 			"哪"),
 		states: newPattern(`(到|向|由|通过|经)[^，。；,;]{0,16}(中心|平台|系统|机构|部门|单位|委|办|局|大厅)`,
 			"中心", "平台", "系统", "机构", "部门", "单位", "委", "办", "局", "大厅"),
+	},
+	{
+		// An address: the guideline gives none, so 办公地址在哪里 is refused
+		// rather than answered with the clause that names the office.
+		// (Plain 在哪 is not asked here: 涉密系统部署在哪 is answered by
+		// 部署在电子政务内网.)
+		name:   "location",
+		asks:   newPattern(`地址|什么地方|什么位置|办公地点|位于哪`),
+		states: newPattern(`路|街|号楼|大厦|大楼|位于|地址`),
+	},
+	{
+		// Which platform or system: the clause must name one (市政府信息共享
+		// 平台, VPN 平台). 存档备查要在哪个系统提交 is not answered by a
+		// clause that says when, not where.
+		name: "system",
+		asks: newPattern(`(哪个|哪些|什么|哪一个|哪家)[^，。？?,]{0,4}(平台|系统|网站)`,
+			"平台", "系统", "网站"),
+		states: newPattern(`平台|系统|网站`),
 	},
 	{
 		name: "quantity",

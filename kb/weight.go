@@ -56,7 +56,7 @@ const (
 
 // countWord matches a number with its measure word (一台, 几个, 两套): how
 // many of a thing is rarely what a question is about.
-var countWord = regexp.MustCompile(`^[一二两三四五六七八九十几半每][个台套次项家条位名种份张些天年月]$`)
+var countWord = regexp.MustCompile(`^[一二两三四五六七八九十几半每][个台套次项家条位名种份张些天年月遍趟回下批轮]$`)
 
 // lightWords are kept in questions (they carry rules) but weigh little.
 var lightWords = map[string]bool{
