@@ -64,6 +64,14 @@ func (w wanted) statedBy(ci *clauseInfo) bool {
 	return ci.states.has(w.types) && ci.units.states(w.unit)
 }
 
+// editorVouches is the FAQ similarity at which a question is one an editor
+// has linked to the clause (the review queue's "answer from this clause"
+// writes it as an FAQ question): the editor has judged that the clause
+// answers it, so the answer-type check, which guards against clauses that
+// merely share words, does not overrule them (机房空调坏了找谁修 asks 找谁,
+// and 一、（一） names nobody, yet an editor may decide it is the answer).
+const editorVouches = 0.9
+
 // rank scores the index's candidates for the question terms of m, best
 // first.
 func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
@@ -136,7 +144,7 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
 		s.answered = s.cov >= minCoverage && s.score >= minScore &&
-			asked.statedBy(ci) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
+			(asked.statedBy(ci) || s.faqSim >= editorVouches) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
