@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"regexp"
 	"testing"
 
 	"zhiyin/nlp"
@@ -47,4 +48,30 @@ func TestClauseMustGiveACountOfTheAskedUnit(t *testing.T) {
 			t.Errorf("%q against %q: answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
 		}
 	}
+}
+
+// unitRegexps define statedUnits: for each count unit, the expression of a
+// number of it in a clause.
+var unitRegexps = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(countUnits))
+	for i, u := range countUnits {
+		if i == percentUnit {
+			out[i] = regexp.MustCompile(`[0-9０-９]\s*[%％]|百分之|[一二三四五六七八九]成`)
+			continue
+		}
+		out[i] = regexp.MustCompile(`[0-9０-９一二两三四五六七八九十百千万]\s*个?\s*` + regexp.QuoteMeta(u))
+	}
+	return out
+}()
+
+// regexpStatedUnits is statedUnits by its definition (checked against it in
+// CheckAnswerTypesAgainstRegexp, on synthetic texts and the corpus).
+func regexpStatedUnits(text string) unitSet {
+	var s unitSet
+	for i, re := range unitRegexps {
+		if re.MatchString(text) {
+			s |= 1 << i
+		}
+	}
+	return s
 }
