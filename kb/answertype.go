@@ -147,8 +147,8 @@ func init() {
 	for i := range answerTypes {
 		answerTypes[i].bit = 1 << i
 	}
-	askIndex = newLiteralIndex(func(t *answerType) *pattern { return &t.asks })
-	stateIndex = newLiteralIndex(func(t *answerType) *pattern { return &t.states })
+	askIndex = newLiteralIndex(asksOf)
+	stateIndex = newLiteralIndex(statesOf)
 }
 
 // pattern is a regular expression with a literal fast path. Go's regexp
@@ -224,8 +224,13 @@ func topLevelAlternatives(expr string) []string {
 // of their needles, in it: a question would otherwise be searched for some
 // eighty literals one after the other.
 type literalIndex struct {
-	byFirst map[rune][]literalRef // by the literal's first rune
+	of      func(*answerType) *pattern // which of a type's patterns it indexes
+	byFirst map[rune][]literalRef      // by the literal's first rune
 }
+
+// asksOf and statesOf pick an answer type's question or clause pattern.
+func asksOf(t *answerType) *pattern   { return &t.asks }
+func statesOf(t *answerType) *pattern { return &t.states }
 
 type literalRef struct {
 	lit    string
@@ -234,7 +239,7 @@ type literalRef struct {
 }
 
 func newLiteralIndex(of func(*answerType) *pattern) literalIndex {
-	x := literalIndex{byFirst: map[rune][]literalRef{}}
+	x := literalIndex{of: of, byFirst: map[rune][]literalRef{}}
 	add := func(lit string, bit typeSet, needle bool) {
 		r, _ := utf8.DecodeRuneInString(lit)
 		x.byFirst[r] = append(x.byFirst[r], literalRef{lit: lit, bit: bit, needle: needle})
@@ -271,33 +276,27 @@ func (x *literalIndex) scan(s string) (words, needles typeSet) {
 	return words, needles
 }
 
-// askedTypes returns the answer types the normalised question asks for.
-func askedTypes(norm string) typeSet {
-	words, needles := askIndex.scan(norm)
-	s := words
+// types returns the answer types whose indexed pattern matches s: those
+// with a word in s, and those with a needle in s whose regexp matches.
+func (x *literalIndex) types(s string) typeSet {
+	words, needles := x.scan(s)
+	set := words
 	for i := range answerTypes {
 		t := &answerTypes[i]
-		if !s.has(t.bit) && needles.has(t.bit) && t.asks.re.MatchString(norm) {
-			s |= t.bit
+		if !set.has(t.bit) && needles.has(t.bit) && x.of(t).re.MatchString(s) {
+			set |= t.bit
 		}
 	}
-	return s
+	return set
 }
+
+// askedTypes returns the answer types the normalised question asks for.
+func askedTypes(norm string) typeSet { return askIndex.types(norm) }
 
 // statedTypes returns the set of answer types the clause text states: a
 // generation computes it once per clause, and a clause answers a question
 // only when it states every type the question asks for (has).
-func statedTypes(text string) typeSet {
-	words, needles := stateIndex.scan(text)
-	s := words
-	for i := range answerTypes {
-		t := &answerTypes[i]
-		if !s.has(t.bit) && needles.has(t.bit) && t.states.re.MatchString(text) {
-			s |= t.bit
-		}
-	}
-	return s
-}
+func statedTypes(text string) typeSet { return stateIndex.types(text) }
 
 // has reports whether s holds every type of want.
 func (s typeSet) has(want typeSet) bool {

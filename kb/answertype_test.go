@@ -54,23 +54,13 @@ func TestAnswerTypes(t *testing.T) {
 	}
 }
 
-// regexpAsked is askedTypes with the bare regular expressions: the reference
-// the literal fast path must reproduce.
-func regexpAsked(q string) typeSet {
+// regexpTypes is askedTypes (of asksOf) or statedTypes (of statesOf) with
+// the bare regular expressions: the reference the literal fast path must
+// reproduce.
+func regexpTypes(text string, of func(*answerType) *pattern) typeSet {
 	var s typeSet
 	for i := range answerTypes {
-		if answerTypes[i].asks.re.MatchString(q) {
-			s |= answerTypes[i].bit
-		}
-	}
-	return s
-}
-
-// regexpStated is statedTypes with the bare regular expressions.
-func regexpStated(text string) typeSet {
-	var s typeSet
-	for i := range answerTypes {
-		if answerTypes[i].states.re.MatchString(text) {
+		if of(&answerTypes[i]).re.MatchString(text) {
 			s |= answerTypes[i].bit
 		}
 	}
@@ -84,15 +74,18 @@ func regexpStated(text string) typeSet {
 func CheckAnswerTypesAgainstRegexp(t *testing.T, questions, clauses []string) {
 	t.Helper()
 	for _, q := range questions {
-		want := regexpAsked(q)
+		want := regexpTypes(q, asksOf)
 		if got := askedTypes(q); got != want {
 			t.Errorf("askedTypes(%q) = %s, regexps say %s", q, typeNames(got), typeNames(want))
 		}
 	}
 	for _, c := range clauses {
-		want := regexpStated(c)
+		want := regexpTypes(c, statesOf)
 		if got := statedTypes(c); got != want {
 			t.Errorf("statedTypes(%q) = %s, regexps say %s", c, typeNames(got), typeNames(want))
+		}
+		if got, want := statedUnits(c), regexpStatedUnits(c); got != want {
+			t.Errorf("statedUnits(%q) = %b, regexps say %b", c, got, want)
 		}
 	}
 }
@@ -143,7 +136,9 @@ func syntheticTexts(n int) []string {
 		"0", "7", "30", "2018", "０", "９", "a", "VPN", "%",
 		"\xff", "\xe5", "\xe5\xa4", "\x80", "\uFFFD",
 		"的", "项目", "系统", "要", "吗", "个", "里", "一", "十", "半",
+		"％", "百分之", "成", "两", "万", "工作", "小",
 	}
+	pieces = append(pieces, countUnits...)
 	for i := range answerTypes {
 		for _, expr := range []string{answerTypes[i].asks.expr, answerTypes[i].states.expr} {
 			var run []rune
@@ -237,7 +232,7 @@ func BenchmarkAskedTypesRegexp(b *testing.B) {
 	}
 	for b.Loop() {
 		for _, q := range qs {
-			regexpAsked(q)
+			regexpTypes(q, asksOf)
 		}
 	}
 }
@@ -261,7 +256,7 @@ func BenchmarkStatedTypes(b *testing.B) {
 func BenchmarkStatedTypesRegexp(b *testing.B) {
 	for b.Loop() {
 		for _, c := range benchClauses {
-			regexpStated(c)
+			regexpTypes(c, statesOf)
 		}
 	}
 }

@@ -101,12 +101,13 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		ci := &clauseInfo{key: key, doc: d, clause: c, sents: r.sents, norm: r.norm, states: r.states, units: r.units}
 		ci.textVoc = g.internTokens(r.toks, &terms)
 		g.sentenceIDs(ci, r.toks, len(c.Title)+1)
+		var faqIDs []int32
 		for _, q := range faqs[key] {
 			fq := g.faqQuestion(q, &terms)
-			ci.faqVoc = union(ci.faqVoc, fq.ids)
+			faqIDs = append(faqIDs, fq.ids...)
 			ci.faqs = append(ci.faqs, fq)
 		}
-		ci.faqVoc = ci.faqVoc.minus(ci.textVoc)
+		ci.faqVoc = sortSet(faqIDs).minus(ci.textVoc)
 		g.clauses[key] = ci
 		g.order = append(g.order, key)
 		docs = append(docs, IndexDoc{

@@ -84,9 +84,3 @@ func (s idSet) minus(other idSet) idSet {
 	}
 	return out
 }
-
-// union returns the sorted union of two sets.
-func union(a, b idSet) idSet {
-	out := make(idSet, 0, len(a)+len(b))
-	return sortSet(append(append(out, a...), b...))
-}

@@ -136,36 +136,28 @@ func unknownWeight(term string) float64 {
 	return 3
 }
 
-// aspectBase returns the verb of a two-character word that is a
-// one-character verb and an aspect particle (改过, 建了, 用着). The
-// dictionary has some of these as words of their own (改过 as in 改过自新,
-// rare, so heavy), but in a question they are the verb: 方案已经改过一次
-// asks about 改. term reads such a word as its verb when no text has the
-// word and some text has the verb.
-func aspectBase(term string) (string, bool) {
-	r := []rune(term)
-	if len(r) != 2 || (r[1] != '过' && r[1] != '了' && r[1] != '着') {
-		return "", false
-	}
-	return string(r[0]), true
-}
-
-// verbComplement reports whether a two-character verb is a one-character
-// verb with a complement of place or result (放到, 放在, 接到) or an aspect
-// particle (改过). It says no more than its verb — 放到云上 asks about 云 —
-// but the dictionary rates many such pairs rare (放到 is rarer than 迁移),
-// which made a clause that says 部署 or 迁移 instead look as if it missed
-// the heart of the question. Such a verb weighs as its first character.
-func verbComplement(term string) bool {
+// verbParticle splits a two-character word into a one-character verb and
+// the particle after it: a complement of place or result (放到, 放在, 接到)
+// or an aspect particle (改过, 建了, 用着; aspect is true). Such a word says
+// no more than its verb — 放到云上 asks about 云, 方案已经改过一次 about 改 —
+// but the dictionary has many of them as rare words of their own (放到 is
+// rarer than 迁移; 改过 as in 改过自新), which made a clause that says 部署,
+// 迁移 or 改 look as if it missed the heart of the question. So term
+// weighs such a verb as its first character, and reads a word with an
+// aspect particle as its verb when no text has the word and some text has
+// the verb.
+func verbParticle(term string) (verb string, aspect, ok bool) {
 	r := []rune(term)
 	if len(r) != 2 {
-		return false
+		return "", false, false
 	}
 	switch r[1] {
-	case '到', '在', '过', '了', '着':
-		return true
+	case '过', '了', '着':
+		return string(r[0]), true, true
+	case '到', '在':
+		return string(r[0]), false, true
 	}
-	return false
+	return "", false, false
 }
 
 // query returns the content terms of a question with weights and synonyms.
@@ -190,8 +182,9 @@ func (g *generation) term(term string) qterm {
 	if v, ok := g.terms.Load(term); ok {
 		return v.(qterm)
 	}
-	if base, ok := aspectBase(term); ok && g.idOf(term) == noTerm && g.idOf(base) != noTerm {
-		return g.term(base)
+	verb, aspect, particle := verbParticle(term)
+	if aspect && g.idOf(term) == noTerm && g.idOf(verb) != noTerm {
+		return g.term(verb)
 	}
 	qt := qterm{
 		term:   term,
@@ -205,8 +198,8 @@ func (g *generation) term(term string) qterm {
 	switch {
 	case qt.id == noTerm && !qt.domain && functionPOS[pos]:
 		qt.w = lightWeight
-	case pos == "v" && !qt.domain && verbComplement(term):
-		qt.w = min(qt.w, g.w.weight(string([]rune(term)[0])))
+	case pos == "v" && !qt.domain && particle:
+		qt.w = min(qt.w, g.w.weight(verb))
 	}
 	qt.altIDs = g.idsOf(qt.alts)
 	parts := g.an.Seg.Parts(term)

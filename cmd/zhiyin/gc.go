@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"math"
 	"runtime/metrics"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
@@ -60,7 +61,8 @@ const memoryLimitRatio = 0.9
 // ~7 GiB while building, against 3.5 GiB under GOMEMLIMIT=3584MiB
 // (docs/PERFORMANCE.md), so a 4 GiB VM needs one. A library does this (it
 // reads cgroup v1 and v2 limits), not code of ours. It returns the limit in
-// bytes, or 0 when none was set.
+// bytes (math.MaxInt64 when nothing limits the process), or 0 when none
+// was set; it logs the limit.
 func setMemoryLimit(logger *slog.Logger) int64 {
 	limit, err := memlimit.Set(
 		memlimit.WithRatio(memoryLimitRatio),
@@ -69,6 +71,9 @@ func setMemoryLimit(logger *slog.Logger) int64 {
 	if err != nil {
 		logger.Warn("no memory limit set for the Go runtime", "err", err)
 		return 0
+	}
+	if limit < math.MaxInt64 {
+		logger.Info("memory limit", "gomemlimit_mib", limit>>20)
 	}
 	return limit
 }

@@ -69,9 +69,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		fmt.Fprintf(stderr, "zhiyin serve: %v\n", err)
 		return errUsage
 	}
-	if limit := setMemoryLimit(logger); limit > 0 && limit < math.MaxInt64 {
-		logger.Info("memory limit", "gomemlimit_mib", limit>>20)
-	}
+	setMemoryLimit(logger)
 	rate, err := strconv.ParseFloat(strings.TrimSpace(*rateLimit), 64)
 	if err != nil || rate < 0 || math.IsNaN(rate) || math.IsInf(rate, 0) {
 		fmt.Fprintf(stderr, "zhiyin serve: --rate-limit %q: want a number of requests per second, 0 or more\n", *rateLimit)

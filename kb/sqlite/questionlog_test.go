@@ -15,15 +15,7 @@ import (
 // keeps its first entry, as INSERT OR IGNORE did one row at a time.
 func TestQuestionLogBatches(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	l, err := db.OpenLog(LogOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, l := openTestLog(t, LogOptions{})
 	base := time.Date(2026, 3, 1, 8, 0, 0, 123456789, time.UTC)
 	n := 3*logRows + 5 // three full statements and five single rows
 	want := make([]kb.LogEntry, n)
@@ -70,16 +62,7 @@ func TestQuestionLogBatches(t *testing.T) {
 // synchronous=NORMAL; the store's connections keep FULL.
 func TestQuestionLogSynchronous(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	l, err := db.OpenLog(LogOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	db, l := openTestLog(t, LogOptions{})
 	var logSync, storeSync int
 	if err := l.conn.QueryRow(`PRAGMA synchronous`).Scan(&logSync); err != nil {
 		t.Fatal(err)
@@ -109,15 +92,7 @@ func TestQuestionLogSynchronous(t *testing.T) {
 // writes without Close; Close does not wait out the delay.
 func TestQuestionLogDelay(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	l, err := db.OpenLog(LogOptions{Delay: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, l := openTestLog(t, LogOptions{Delay: 20 * time.Millisecond})
 	l.Record(kb.LogEntry{ID: "a", Time: time.Now(), Channel: "web", Question: "问题"})
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -137,7 +112,7 @@ func TestQuestionLogDelay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	l, err = db.OpenLog(LogOptions{Delay: time.Hour})
+	l, err := db.OpenLog(LogOptions{Delay: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,4 +127,21 @@ func TestQuestionLogDelay(t *testing.T) {
 	if es, err := l.Entries(ctx, 10); err != nil || len(es) != 2 {
 		t.Errorf("%d entries after Close, %v", len(es), err)
 	}
+}
+
+// openTestLog opens a database in a temporary directory and its question
+// log with opts; the test's end closes both (closing a log twice is fine).
+func openTestLog(t *testing.T, opts LogOptions) (*DB, *Log) {
+	t.Helper()
+	db, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	l, err := db.OpenLog(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return db, l
 }
