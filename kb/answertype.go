@@ -110,9 +110,20 @@ var answerTypes = []answerType{
 		// rather than answered with the clause that names the office.
 		// (Plain 在哪 is not asked here: 涉密系统部署在哪 is answered by
 		// 部署在电子政务内网.)
-		name:   "location",
-		asks:   newPattern(`地址|什么地方|什么位置|办公地点|位于哪`),
+		name: "location",
+		asks: newPattern(`地址|什么地方|什么位置|办公地点|位于哪|(设在|位于|建在|搬到|在)(哪个|哪一个|什么)(区|街道|镇|路|楼|园区)[？?]?$|几楼|几层|哪栋|哪层`,
+			"哪", "什么"),
 		states: newPattern(`路|街|号楼|大厦|大楼|位于|地址`),
+	},
+	{
+		// A telephone number or other contact: the guideline gives none,
+		// so 科室联系电话是多少 is refused rather than answered with the
+		// clause that names the office.
+		name: "contact",
+		asks: newPattern(`(电话|手机号|热线|邮箱|传真|号码)(是|号码是|号码)?(多少|几号|啥|什么)|联系方式|联系电话|联系人是谁|联系人是|找谁联系|怎么联系`,
+			"电话", "手机号", "热线", "邮箱", "传真", "号码"),
+		states: newPattern(`[0-9]{7,}|[0-9]{3,4}-[0-9]{7,8}|@`,
+			"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 	},
 	{
 		// Which platform or system: the clause must name one (市政府信息共享

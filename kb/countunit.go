@@ -19,7 +19,7 @@ import (
 var countUnits = []string{
 	"工作日", "小时", "级", "分", "家", "台", "套", "人", "名", "位", "项", "条", "次",
 	"年", "天", "日", "月", "周", "倍", "页", "份", "元", "块", "张", "种", "类", "批",
-	"期", "轮", "层", "%",
+	"期", "轮", "层", "核", "%",
 }
 
 // unitSet is a set of countUnits: bit i stands for countUnits[i].
@@ -29,7 +29,7 @@ type unitSet uint64
 const noUnit = -1
 
 // shareAsked are the ways of asking for a share.
-var shareAsked = []string{"多少比例", "比例是多少", "比例多少", "百分之几", "几成", "百分比", "占比多少", "多大比例"}
+var shareAsked = []string{"多少比例", "比例是多少", "比例多少", "百分之几", "百分之多少", "几成", "百分比", "百分点", "占比多少", "多大比例"}
 
 // askedUnit returns the index in countUnits of the unit the normalised
 // question asks a count of, or noUnit.

@@ -26,6 +26,7 @@ type generation struct {
 	negs      []faqQuestion          // the editors' out-of-scope questions
 	ids       map[string]int32       // term -> id, read-only once built (terms.go)
 	names     []string               // id -> term
+	inText    []bool                 // id -> some clause's text or title has the term (not only an FAQ question)
 	slots     sync.Pool              // *[]int32 of len(names): matcher tables
 	terms     sync.Map               // term -> qterm: analyses of question terms (see term)
 	termCount atomic.Int64           // how many are cached
@@ -136,6 +137,12 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 	for _, n := range g.k.Negatives {
 		if fq := g.faqQuestion(n.Question, nil); len(fq.ids) > 0 {
 			g.negs = append(g.negs, fq)
+		}
+	}
+	g.inText = make([]bool, len(g.names))
+	for _, ci := range g.clauses {
+		for _, id := range ci.textVoc {
+			g.inText[id] = true
 		}
 	}
 	g.slots.New = func() any {

@@ -55,6 +55,12 @@ func (g *generation) idOf(term string) int32 {
 	return noTerm
 }
 
+// textHas reports whether some clause's text or title has the term id: an
+// FAQ question alone does not make a word the guideline's.
+func (g *generation) textHas(id int32) bool {
+	return id != noTerm && g.inText[id]
+}
+
 // idsOf returns the ids of the words the generation knows; words it does not
 // know can match nothing and are left out.
 func (g *generation) idsOf(words []string) []int32 {

@@ -56,7 +56,8 @@ const (
 
 // countWord matches a number with its measure word (一台, 几个, 两套): how
 // many of a thing is rarely what a question is about.
-var countWord = regexp.MustCompile(`^[一二两三四五六七八九十几半每][个台套次项家条位名种份张些天年月遍趟回下批轮]$`)
+// Approximate counts (七八个, 十几套, 两三家) are counts too.
+var countWord = regexp.MustCompile(`^[一二两三四五六七八九十百千几半每]+[个台套次项家条位名种份张些天年月遍趟回下批轮类]$`)
 
 // lightWords are kept in questions (they carry rules) but weigh little.
 var lightWords = map[string]bool{
@@ -68,6 +69,7 @@ var lightWords = map[string]bool{
 	"有没有": true, "允许": true, "想": true, "打算": true, "准备": true, "还能": true,
 	"吗": true, "了": true, "就": true, "搞": true, "弄": true, "做": true, "用": true,
 	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
+	"能否": true, "是否": true, "可否": true, "是不是": true, "不要": true,
 }
 
 // functionPOS are the dictionary's part-of-speech tags of words that
@@ -88,6 +90,25 @@ var functionPOS = map[string]bool{
 	"r": true, "m": true, "q": true, "mq": true, "f": true, "s": true,
 	"d": true, "p": true, "c": true, "u": true, "uj": true, "ul": true, "uz": true,
 	"uv": true, "ud": true, "ug": true, "y": true, "e": true, "o": true,
+}
+
+// situationWords name the people and places around the person asking: who
+// suggested or ordered something (领导, 供应商, 乙方) and whose office it is
+// (局里, 科室). Unit staff set the scene with them — 供应商说再拉条专线最稳，
+// 能这么搞吗 asks about 专线 — and the dictionary rates many of them rare
+// (处室, 局里 weigh as much as 专线), so a clause that settles the question
+// looked as if it missed half of it. Like the function words above, such a
+// word weighs as little as a modal word unless some clause's text uses it
+// (then it may be what the question is about). A question about one of
+// them that the guideline does not cover still has its other words to miss
+// (供应商资质有什么要求 → 资质).
+var situationWords = map[string]bool{
+	"领导": true, "上级": true, "上面": true, "同事": true, "老板": true, "主任": true,
+	"局长": true, "处长": true, "科长": true, "经办人": true,
+	"供应商": true, "厂家": true, "厂商": true, "销售": true, "集成商": true,
+	"承建商": true, "开发商": true, "服务商": true, "乙方": true, "甲方": true,
+	"局里": true, "处里": true, "科里": true, "区里": true, "市里": true, "所里": true,
+	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
 }
 
 func (w weigher) weight(term string) float64 {
@@ -196,7 +217,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case qt.id == noTerm && !qt.domain && functionPOS[pos]:
+	case !qt.domain && (functionPOS[pos] || situationWords[term]) && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case pos == "v" && !qt.domain && particle:
 		qt.w = min(qt.w, g.w.weight(verb))

@@ -53,3 +53,24 @@ func TestVerbWithComplementWeighsAsItsVerb(t *testing.T) {
 		t.Errorf("迁移 (%.1f) should outweigh 放到 (%.1f)", got, g.term("放到").w)
 	}
 }
+
+// Unit staff set the scene with who suggested something and whose office it
+// is (供应商说…, 局里想…, 领导让…), and with rough counts (七八个人, 十几套).
+// None of them says what is asked, so they weigh like modal words — unless
+// a clause's text uses the word, which may then be what the question is
+// about. An FAQ question's wording does not make a word the guideline's.
+func TestSituationWordsAndRoughCountsWeighLittle(t *testing.T) {
+	k := smallKnowledge()
+	k.FAQs = append(k.FAQs, FAQ{ID: "sit", Doc: "t", Clauses: []string{"1"}, Question: "局里这块还能建机房吗"})
+	g := newTestService(t, k).gen.Load()
+	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "七八个", "十几套", "两三家", "能否", "这块"} {
+		if got := g.term(w).w; got != lightWeight {
+			t.Errorf("weight of %s = %.1f, want %.1f", w, got, lightWeight)
+		}
+	}
+	k.Documents[0].Clauses[4].Text += "供应商应提供国产化说明。"
+	g = newTestService(t, k).gen.Load()
+	if got := g.term("供应商").w; got <= lightWeight {
+		t.Errorf("weight of 供应商, which a clause now uses, = %.1f: it should help find it", got)
+	}
+}
