@@ -158,28 +158,41 @@ func unknownWeight(term string) float64 {
 }
 
 // verbParticle splits a two-character word into a one-character verb and
-// the particle after it: a complement of place or result (放到, 放在, 接到)
-// or an aspect particle (改过, 建了, 用着; aspect is true). Such a word says
+// the particle after it: a complement of place (放到, 放在, 接到) or result
+// (搬走, 删掉, 买完), or an aspect particle (改过, 建了, 用着). Such a word says
 // no more than its verb — 放到云上 asks about 云, 方案已经改过一次 about 改 —
 // but the dictionary has many of them as rare words of their own (放到 is
 // rarer than 迁移; 改过 as in 改过自新), which made a clause that says 部署,
 // 迁移 or 改 look as if it missed the heart of the question. So term
 // weighs such a verb as its first character, and reads a word with an
 // aspect particle as its verb when no text has the word and some text has
-// the verb.
-func verbParticle(term string) (verb string, aspect, ok bool) {
+// the verb (a result complement likewise, but only a clause's text counts
+// and only a word the dictionary tags as a verb: 出来, 马上 are not reread).
+func verbParticle(term string) (verb string, kind particleKind) {
 	r := []rune(term)
 	if len(r) != 2 {
-		return "", false, false
+		return "", noParticle
 	}
 	switch r[1] {
 	case '过', '了', '着':
-		return string(r[0]), true, true
+		return string(r[0]), aspectParticle
 	case '到', '在':
-		return string(r[0]), false, true
+		return string(r[0]), placeComplement
+	case '走', '掉', '完', '好', '成', '进', '出', '回':
+		return string(r[0]), resultComplement
 	}
-	return "", false, false
+	return "", noParticle
 }
+
+// particleKind is what follows the verb in verbParticle.
+type particleKind int
+
+const (
+	noParticle       particleKind = iota
+	aspectParticle                // 改过, 建了
+	placeComplement               // 放到, 放在
+	resultComplement              // 搬走, 删掉, 买完: read as the verb only when the dictionary calls the word a verb (完成, 形成 are, but a text has them)
+)
 
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
@@ -203,9 +216,16 @@ func (g *generation) term(term string) qterm {
 	if v, ok := g.terms.Load(term); ok {
 		return v.(qterm)
 	}
-	verb, aspect, particle := verbParticle(term)
-	if aspect && g.idOf(term) == noTerm && g.idOf(verb) != noTerm {
-		return g.term(verb)
+	verb, particle := verbParticle(term)
+	switch particle {
+	case aspectParticle:
+		if g.idOf(term) == noTerm && g.idOf(verb) != noTerm {
+			return g.term(verb)
+		}
+	case resultComplement:
+		if !g.textHas(g.idOf(term)) && g.textHas(g.idOf(verb)) && g.an.Seg.POS(term) == "v" {
+			return g.term(verb)
+		}
 	}
 	qt := qterm{
 		term:   term,
@@ -219,7 +239,7 @@ func (g *generation) term(term string) qterm {
 	switch {
 	case !qt.domain && (functionPOS[pos] || situationWords[term]) && !g.textHas(qt.id):
 		qt.w = lightWeight
-	case pos == "v" && !qt.domain && particle:
+	case pos == "v" && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))
 	}
 	qt.altIDs = g.idsOf(qt.alts)

@@ -39,6 +39,20 @@ func TestVerbWithAspectParticleIsReadAsTheVerb(t *testing.T) {
 	}
 }
 
+// 老系统得搬走吗 asks about 搬: a verb with a result complement (搬走, 删掉)
+// reads as its verb when a clause has the verb and not the word; a word a
+// clause uses (完成) stays whole.
+func TestVerbWithResultComplementIsReadAsTheVerb(t *testing.T) {
+	k := smallKnowledge()
+	k.Documents[0].Clauses[3].Text = "老系统应搬到云平台,年底前完成。"
+	g := newTestService(t, k).gen.Load()
+	for w, want := range map[string]string{"搬走": "搬", "完成": "完成", "机房": "机房"} {
+		if got := g.term(w); got.term != want {
+			t.Errorf("term(%s) reads as %q, want %q", w, got.term, want)
+		}
+	}
+}
+
 // 放到云上 asks about 云: 放到 (rarer in the dictionary than 迁移) must not
 // outweigh the topic, or a clause that says 迁移 looks as if it missed the
 // heart of the question.
