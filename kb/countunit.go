@@ -63,11 +63,11 @@ func askedUnit(norm string) int {
 }
 
 // asksHowMany reports whether a 几 between before and after asks a number:
-// 哪几家, or a count that ends the question (等保要做几级？, 要做几年的？).
+// 哪几家, an ordinal (第几级), or a count that ends the question (等保要做几级？, 要做几年的？).
 // Elsewhere 几 means "a few": 放几台服务器跑业务 asks whether servers may
 // be placed, not how many.
 func asksHowMany(before, after string) bool {
-	if strings.HasSuffix(before, "哪") {
+	if strings.HasSuffix(before, "哪") || strings.HasSuffix(before, "第") {
 		return true
 	}
 	after = strings.TrimLeft(after, "的了呢呀啊吧")
