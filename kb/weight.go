@@ -109,6 +109,7 @@ var situationWords = map[string]bool{
 	"承建商": true, "开发商": true, "服务商": true, "乙方": true, "甲方": true,
 	"局里": true, "处里": true, "科里": true, "区里": true, "市里": true, "所里": true,
 	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
+	"楼里": true, "新楼": true, "大楼": true, "办公楼": true, "楼上": true, "楼下": true,
 }
 
 func (w weigher) weight(term string) float64 {
