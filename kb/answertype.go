@@ -116,6 +116,18 @@ var answerTypes = []answerType{
 		states: newPattern(`路|街|号楼|大厦|大楼|位于|地址`),
 	},
 	{
+		// A judgement of quality (政务云稳定吗, 国产数据库好不好用): the
+		// guideline sets rules and names what to use, it does not rate
+		// them, so such a question is refused rather than answered with
+		// the clause that names the thing. Only an adjective said of a
+		// thing in the question's last phrase asks it: 厂家说直接放公网上,
+		// 靠谱吗 asks whether the proposal is allowed.
+		name: "judgement",
+		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便`,
+			"稳定", "好用", "靠谱", "可靠", "方便", "先进", "成熟", "流畅", "便宜"),
+		states: newPattern(`稳定|可靠|便捷|方便|高效|成熟|先进|好用|流畅|便宜|性价比`),
+	},
+	{
 		// A telephone number or other contact: the guideline gives none,
 		// so 科室联系电话是多少 is refused rather than answered with the
 		// clause that names the office.

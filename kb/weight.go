@@ -78,7 +78,10 @@ var lightWords = map[string]bool{
 // 以后), place words (手上), adverbs (已经), prepositions, conjunctions,
 // particles and interjections. (Time words are not among them: 今天 and 春天
 // are what 今天天气怎么样 and a poem about spring are about, and taking
-// them out left those refusals suggesting clauses.) People wrap colloquial
+// them out left those refusals suggesting clauses.) Adjectives (便宜, 熟悉的)
+// are treated alike in term: they give the reason for asking, while a
+// question that asks for a judgement (政务云稳定吗) is refused by its answer
+// type (answertype.go). People wrap colloquial
 // questions in them, and the dictionary rates some of them rare (好多 is
 // as rare as 税务), so a question that used one the guideline lacks looked
 // as if it asked about something the guideline does not cover. Such a word
@@ -111,6 +114,9 @@ var situationWords = map[string]bool{
 	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
 	"楼里": true, "新楼": true, "大楼": true, "办公楼": true, "楼上": true, "楼下": true,
 }
+
+// adjectivePOS are the dictionary's adjective tags (see functionPOS).
+var adjectivePOS = map[string]bool{"a": true, "ad": true}
 
 func (w weigher) weight(term string) float64 {
 	if lightWords[term] || countWord.MatchString(term) {
@@ -238,7 +244,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (functionPOS[pos] || situationWords[term]) && !g.textHas(qt.id):
+	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos]) && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case pos == "v" && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))

@@ -69,7 +69,8 @@ func TestVerbWithComplementWeighsAsItsVerb(t *testing.T) {
 }
 
 // Unit staff set the scene with who suggested something and whose office it
-// is (供应商说…, 局里想…, 领导让…), and with rough counts (七八个人, 十几套).
+// is (供应商说…, 局里想…, 领导让…), with rough counts (七八个人, 十几套) and
+// with the qualities that make them ask (比云上的便宜).
 // None of them says what is asked, so they weigh like modal words — unless
 // a clause's text uses the word, which may then be what the question is
 // about. An FAQ question's wording does not make a word the guideline's.
@@ -77,7 +78,7 @@ func TestSituationWordsAndRoughCountsWeighLittle(t *testing.T) {
 	k := smallKnowledge()
 	k.FAQs = append(k.FAQs, FAQ{ID: "sit", Doc: "t", Clauses: []string{"1"}, Question: "局里这块还能建机房吗"})
 	g := newTestService(t, k).gen.Load()
-	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块"} {
+	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块", "便宜"} {
 		if got := g.term(w).w; got != lightWeight {
 			t.Errorf("weight of %s = %.1f, want %.1f", w, got, lightWeight)
 		}
