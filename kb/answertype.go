@@ -64,7 +64,7 @@ var answerTypes = []answerType{
 	},
 	{
 		name:   "procedure",
-		asks:   newPattern(`怎么申请|如何申请|申请流程|办理流程|什么流程|什么程序|什么手续|怎么办理|如何办理|办理手续`),
+		asks:   newPattern(`怎么申请|如何申请|申请流程|办理流程|什么流程|什么程序|什么手续|怎么办理|如何办理|办理手续|怎么注册|如何注册|怎么开通|如何开通|怎么开户|怎么登录|如何登录|怎么重置|怎么找回`),
 		states: newPattern(`申请|申报|报送|报市|审核|核准|提交|提出|同意|办理|备案`),
 	},
 	{
@@ -126,6 +126,23 @@ var answerTypes = []answerType{
 		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便`,
 			"稳定", "好用", "靠谱", "可靠", "方便", "先进", "成熟", "流畅", "便宜"),
 		states: newPattern(`稳定|可靠|便捷|方便|高效|成熟|先进|好用|流畅|便宜|性价比`),
+	},
+	{
+		// A remedy for a fault (密码忘了怎么办, 外网断了找谁, 怎么报修): the
+		// guideline says how projects are built, not how to fix what
+		// broke. (系统出故障了想远程修，走什么通道 asks which channel, and
+		// is answered by 一、（二）3.)
+		name: "remedy",
+		asks: newPattern(`(忘了|忘记了|坏了|丢了|断了|断网了|打不开|登不上|登录不了|进不去|连不上|上不去|报错|崩了|宕机|中毒了)[^,;!。]{0,4}(怎么办|咋办|怎么弄|找谁|怎么处理|如何处理|怎么解决)|怎么报修|如何报修|找谁修|去哪报修`,
+			"怎么办", "咋办", "怎么弄", "找谁", "怎么处理", "如何处理", "怎么解决"),
+		states: newPattern(`报修|维修|修复|故障处理|技术支持|服务热线`),
+	},
+	{
+		// A technical detail (网站群用的什么技术, 接口怎么调用, 哪个版本):
+		// the guideline names platforms and rules, not how they are built.
+		name:   "technical",
+		asks:   newPattern(`什么技术|哪种技术|啥技术|什么架构|什么协议|哪个版本|什么版本|哪些版本|什么语言|什么框架|接口怎么调|接口文档|接口规范|技术参数|什么配置|配置参数`),
+		states: newPattern(`技术标准|技术要求|规范|协议|版本|架构|参数`),
 	},
 	{
 		// A telephone number or other contact: the guideline gives none,
