@@ -70,6 +70,7 @@ var lightWords = map[string]bool{
 	"吗": true, "了": true, "就": true, "搞": true, "弄": true, "做": true, "用": true,
 	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
 	"能否": true, "是否": true, "可否": true, "是不是": true, "不要": true,
+	"合规": true, "合不合规": true,
 }
 
 // functionPOS are the dictionary's part-of-speech tags of words that
@@ -104,7 +105,8 @@ var functionPOS = map[string]bool{
 // word weighs as little as a modal word unless some clause's text uses it
 // (then it may be what the question is about). A question about one of
 // them that the guideline does not cover still has its other words to miss
-// (供应商资质有什么要求 → 资质).
+// (供应商资质有什么要求 → 资质). Organisation names the dictionary tags as
+// such (民政局) and a help-desk note's 来电 are treated alike.
 var situationWords = map[string]bool{
 	"领导": true, "上级": true, "上面": true, "同事": true, "老板": true, "主任": true,
 	"局长": true, "处长": true, "科长": true, "经办人": true,
@@ -113,6 +115,7 @@ var situationWords = map[string]bool{
 	"局里": true, "处里": true, "科里": true, "区里": true, "市里": true, "所里": true,
 	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
 	"楼里": true, "新楼": true, "大楼": true, "办公楼": true, "楼上": true, "楼下": true,
+	"区属": true, "辖区": true, "来电": true, "来电人": true, "客户": true, "对方": true,
 }
 
 // adjectivePOS are the dictionary's adjective tags (see functionPOS).
@@ -244,7 +247,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos]) && !g.textHas(qt.id):
+	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos] || pos == "nt") && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case pos == "v" && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))

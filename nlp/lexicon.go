@@ -8,6 +8,13 @@ type Word struct {
 	POS  string `json:"pos,omitempty"`
 }
 
+// NotAWord is the part of speech of a lexicon entry that takes a word out
+// of the general dictionary instead of adding one. Some rare dictionary
+// words straddle the words people mean in this domain and win the cut:
+// 供应商报的方案 became 供应/商报 "a newspaper", 楼里弄个机房 楼/里弄 "an
+// alley". Editors list such words with this tag (商报 1 x).
+const NotAWord = "x"
+
 // SynonymGroup is a set of words that mean the same thing in the guidelines'
 // context: the formal term first, then the everyday words people use for it.
 type SynonymGroup []string

@@ -47,10 +47,15 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 	b.Grow(len(generalDict) + 32*len(domain))
 	b.WriteString(generalDict)
 	words := make(map[string]bool, len(domain))
+	var notWords []string
 	for _, w := range domain {
 		t := Normalize(w.Text)
 		if t == "" || strings.ContainsAny(t, " \t\n") {
 			return nil, fmt.Errorf("nlp: lexicon word %q is empty or contains space", w.Text)
+		}
+		if w.POS == NotAWord {
+			notWords = append(notWords, t)
+			continue
 		}
 		freq := w.Freq
 		if freq <= 0 {
@@ -72,6 +77,10 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
 	}
 	s.fixSingleChars()
+	for _, t := range notWords {
+		// Deleting a word that is not in the dictionary is harmless.
+		_ = s.seg.RemoveToken(t)
+	}
 	s.total = s.seg.Dict.TotalFreq()
 	s.logTotal = math.Log(s.total)
 	return s, nil

@@ -156,3 +156,26 @@ func BenchmarkNewAnalyzer(b *testing.B) {
 		}
 	}
 }
+
+// An editor can take a rare dictionary word that mis-cuts questions out of
+// the dictionary: 供应商报的方案 is about a 供应商, not a 商报 (newspaper).
+func TestNotAWordLeavesTheDictionary(t *testing.T) {
+	cut := func(seg *Segmenter) string { return strings.Join(terms(seg.Tokens("供应商报的方案")), " ") }
+	plain, err := NewSegmenter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cut(plain); !strings.Contains(got, "商报") {
+		t.Fatalf("without the entry the cut is %q; the test needs the mis-cut to exist", got)
+	}
+	seg, err := NewSegmenter([]Word{{Text: "商报", Freq: 1, POS: NotAWord}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cut(seg); !strings.HasPrefix(got, "供应商 报") {
+		t.Errorf("Tokens = %q, want 供应商 报 …", got)
+	}
+	if seg.Known("商报") || seg.Domain("商报") {
+		t.Error("商报 is still a word")
+	}
+}
