@@ -116,6 +116,8 @@ var situationWords = map[string]bool{
 	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
 	"楼里": true, "新楼": true, "大楼": true, "办公楼": true, "楼上": true, "楼下": true,
 	"区属": true, "辖区": true, "来电": true, "来电人": true, "客户": true, "对方": true,
+	"新人": true, "新同事": true, "联络员": true, "办事员": true, "经理": true, "项目经理": true,
+	"信息科": true, "信息中心": true, "区局": true, "市局": true,
 }
 
 // adjectivePOS are the dictionary's adjective tags (see functionPOS).
@@ -206,7 +208,7 @@ const (
 
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
-	toks := g.an.ContentTokens(text)
+	toks := g.an.ContentTokens(dropReferences(nlp.Normalize(text)))
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
