@@ -42,3 +42,25 @@ func dropReferences(norm string) string {
 		return " "
 	})
 }
+
+// A help-desk note or a relayed question starts with who is asking:
+// 来电：某事业单位，问项目变更要先报给谁审核; 处长问：要不要单独建…; 新人问
+// 啥样的数据可以不纳入共享. The caller's description (某事业单位) is not what
+// is asked, and its words (单位) would have to be covered by the clause, so
+// the question is read from the word after 问.
+var callerPrefix = regexp.MustCompile(
+	`^来电[:：]?[^。？?!！]{0,20}?[,，]\s*(问|咨询)[:：]?\s*` +
+		`|^[^,，。？?!！:：\s]{0,12}?(问|想问|问一句|问下|问一下|求教|请教)[:：,，\s]+`)
+
+// dropCaller returns the normalised question without its caller prefix
+// (see callerPrefix), unless nothing would be left.
+func dropCaller(norm string) string {
+	if !strings.Contains(norm, "问") && !strings.Contains(norm, "求教") && !strings.Contains(norm, "请教") {
+		return norm
+	}
+	loc := callerPrefix.FindStringIndex(norm)
+	if loc == nil || loc[1] == len(norm) {
+		return norm
+	}
+	return norm[loc[1]:]
+}

@@ -29,3 +29,21 @@ func TestDropReferences(t *testing.T) {
 		}
 	}
 }
+
+// A help-desk note or a relayed question is read from what is asked, not
+// from who asks.
+func TestDropCaller(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"来电：某事业单位，问项目变更要先报给谁审核。", "项目变更要先报给谁审核。"},
+		{"处长问：要不要单独建安全基础设施", "要不要单独建安全基础设施"},
+		{"新人问 啥样的数据可以不纳入共享啊", "啥样的数据可以不纳入共享啊"},
+		{"请问存档备查什么时候做", "请问存档备查什么时候做"},     // no caller
+		{"我想问一下", "我想问一下"},                 // nothing would be left
+		{"领导问我为啥要把机房交出去", "领导问我为啥要把机房交出去"}, // 问 is the verb of the sentence
+	}
+	for _, tt := range tests {
+		if got := dropCaller(nlp.Normalize(tt.in)); got != nlp.Normalize(tt.want) {
+			t.Errorf("dropCaller(%q) = %q, want %q", tt.in, got, nlp.Normalize(tt.want))
+		}
+	}
+}

@@ -208,7 +208,7 @@ const (
 
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
-	toks := g.an.ContentTokens(dropReferences(nlp.Normalize(text)))
+	toks := g.an.ContentTokens(dropReferences(dropCaller(nlp.Normalize(text))))
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
