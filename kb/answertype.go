@@ -71,14 +71,14 @@ var answerTypes = []answerType{
 		name: "materials",
 		// (Not 填什么: 要填什么代码 asks which code, answered by the clause
 		// that names it.)
-		asks: newPattern(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么|什么模板|模板在哪|(什么|哪些|哪张)[^，。？?,]{0,3}表`,
+		asks: newPattern(`哪些材料|什么材料|啥材料|哪些资料|什么资料|准备什么|提交什么|交什么材料|要带什么|(什么|哪些|哪张)[^，。？?,]{0,3}表`,
 			"表"),
 		states: newPattern(`材料|资料|报告|文件|清单|证明|依据|目录|表`),
 	},
 	{
 		name: "vendor",
-		asks: newPattern(`(什么|哪些|哪个|哪家|哪几家|几家|哪款|哪几款|哪几个|哪种|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|品牌推荐`,
-			"品牌", "牌子", "厂商", "厂家", "公司", "供应商", "型号", "运营商"),
+		asks: newPattern(`(什么|哪些|哪个|哪家|哪几家|几家|哪款|哪几款|哪几个|哪种|啥)(品牌|牌子|厂商|厂家|公司|供应商|型号|运营商)|推荐的?(品牌|牌子|厂商|厂家|公司|供应商|型号|产品)|(品牌|牌子|厂家|型号)推荐`,
+			"品牌", "牌子", "厂商", "厂家", "公司", "供应商", "型号", "运营商", "产品"),
 		// Names of kinds of firm. (服务商 and 中标产品 name none.)
 		states: newPattern(`公司|厂商|品牌|型号|运营商`),
 	},
@@ -123,7 +123,7 @@ var answerTypes = []answerType{
 		// thing in the question's last phrase asks it: 厂家说直接放公网上,
 		// 靠谱吗 asks whether the proposal is allowed.
 		name: "judgement",
-		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便`,
+		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便|哪个好|哪家好|哪个更好|哪种好|哪款好`,
 			"稳定", "好用", "靠谱", "可靠", "方便", "先进", "成熟", "流畅", "便宜"),
 		states: newPattern(`稳定|可靠|便捷|方便|高效|成熟|先进|好用|流畅|便宜|性价比`),
 	},
@@ -143,6 +143,22 @@ var answerTypes = []answerType{
 		name:   "technical",
 		asks:   newPattern(`什么技术|哪种技术|啥技术|什么架构|什么协议|哪个版本|什么版本|哪些版本|什么语言|什么框架|接口怎么调|接口文档|接口规范|技术参数|什么配置|配置参数`),
 		states: newPattern(`技术标准|技术要求|规范|协议|版本|架构|参数`),
+	},
+	{
+		// A template or sample (自评报告有没有模板): the clause must point
+		// to one, as 方案编写指南 is.
+		name:   "template",
+		asks:   newPattern(`模板|范本|样板|范文|样表`),
+		states: newPattern(`模板|范本|样板|编写指南|格式`),
+	},
+	{
+		// A roster of names (试点单位名单, 首批试点单位有哪些): the guideline
+		// says who may take part, it names no one.
+		name: "roster",
+		// (黑名单, 红名单 are lists of firms, the topic of 三、（四）.)
+		asks: newPattern(`(^|[^黑白红])名单|名录|(试点|首批|入选|参加|参与)[^,，。？?]{0,4}(单位|部门)(有哪些|是哪些|有哪几个|是哪几个|都有谁)`,
+			"名单", "单位", "部门"),
+		states: newPattern(`名单|名录|以下单位`),
 	},
 	{
 		// A telephone number or other contact: the guideline gives none,
