@@ -34,10 +34,11 @@ var answerTypes = []answerType{
 	},
 	{
 		name: "frequency",
-		asks: newPattern(`(多久|多长时间|隔多少天|几天|几个月)[^，。？?]{0,6}一次|频率|多频繁|每隔多久`,
-			"一次"),
-		states: newPattern(`每(年|月|周|天|日|季度|季)|[0-9一二两三四五六七八九十]+\s*次|定期`,
-			"每", "次"),
+		asks: newPattern(`(多久|多长时间|隔多少天|几天|几个月)[^，。？?]{0,6}(一次|一回|一遍)|频率|多频繁|每隔多久`,
+			"一次", "一回", "一遍"),
+		// (按年度明确资金使用计划 says yearly.)
+		states: newPattern(`每(年|月|周|天|日|季度|季)|[0-9一二两三四五六七八九十]+\s*次|定期|按(年度|年|季度|月|周)|逐年`,
+			"每", "次", "按"),
 	},
 	{
 		name: "duration",
@@ -346,8 +347,28 @@ func (x *literalIndex) types(s string) typeSet {
 	return set
 }
 
-// askedTypes returns the answer types the normalised question asks for.
-func askedTypes(norm string) typeSet { return askIndex.types(norm) }
+// askedTypes returns the answer types the normalised question asks for. A
+// frequency question (多久做一次) asks how often, not how long: its 多久
+// does not ask for a length of time as well.
+func askedTypes(norm string) typeSet {
+	t := askIndex.types(norm)
+	if t.has(frequencyType) {
+		t &^= durationType
+	}
+	return t
+}
+
+var frequencyType, durationType = typeNamed("frequency"), typeNamed("duration")
+
+// typeNamed returns the bit of the answer type called name.
+func typeNamed(name string) typeSet {
+	for i, t := range answerTypes {
+		if t.name == name {
+			return 1 << i
+		}
+	}
+	panic("kb: no answer type " + name)
+}
 
 // statedTypes returns the set of answer types the clause text states: a
 // generation computes it once per clause, and a clause answers a question
