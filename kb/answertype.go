@@ -28,7 +28,10 @@ type answerType struct {
 var answerTypes = []answerType{
 	{
 		name: "money",
-		asks: newPattern(`多少钱|多少万|几万|多少元|价格|价钱|收费|收不收费|交费|缴费|付费|要钱|花多少|费用是多少|多少费用|费用多少|单价|多少经费|多少资金`),
+		// (收费, 缴费 alone name a kind of system as often as they ask a
+		// price: 收费系统要跟银行对接 asks about the network.)
+		asks: newPattern(`多少钱|多少万|几万|多少元|价格|价钱|收不收费|要钱|花多少|费用是多少|多少费用|费用多少|单价|多少经费|多少资金|(收费|交费|缴费|付费)(吗|么|多少|标准|怎么算)|(要|需要|得|怎么|如何|是否)(收费|交费|缴费|付费)`,
+			"收费", "交费", "缴费", "付费"),
 		states: newPattern(`[0-9]\s*(元|万|亿)|免费|不收费|收取`,
 			"元", "万", "亿"),
 	},
