@@ -15,7 +15,7 @@ import (
 var referencePhrase = regexp.MustCompile(
 	`(按照|按|根据|依照|依据|对照|符合|照)(这个|这份|本|咱们的|市里的)?(指引|指南|文件|规定|政策)(的规定|的要求|规定|要求)?` +
 		`|(这个|这份|本)?(指引|指南|文件|政策)(里面|里|中|上)(说的|讲的|规定的|提到的|写的|说|讲|规定|提到)?` +
-		`|(指引|指南|文件|政策)(允许|要求|规定|指定|对|怎么|有没有|有无)`)
+		`|(指引|指南|文件|政策)(允许|要求|规定|指定|对|怎么|有没有|有无|说|讲)`)
 
 // referenceWords are the words every match of referencePhrase contains.
 var referenceWords = []string{"指引", "指南", "文件", "规定", "政策"}

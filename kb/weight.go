@@ -118,6 +118,21 @@ var situationWords = map[string]bool{
 	"区属": true, "辖区": true, "来电": true, "来电人": true, "客户": true, "对方": true,
 	"新人": true, "新同事": true, "联络员": true, "办事员": true, "经理": true, "项目经理": true,
 	"信息科": true, "信息中心": true, "区局": true, "市局": true,
+	// Kinds of institution a unit can be (医院保卫科想自建监控平台).
+	"医院": true, "学校": true, "中小学": true, "高校": true, "图书馆": true,
+	"博物馆": true, "文化馆": true, "体育馆": true, "体育场馆": true, "居委会": true,
+	"村委会": true, "卫生院": true, "派出所": true, "街道办": true,
+}
+
+// officeSuffix reports whether term names an office of a unit: a
+// dictionary word and 科, 处 or 股 (保卫科, 财务科, 人事处), a situation word
+// like those above.
+func (g *generation) officeSuffix(term string) bool {
+	r := []rune(term)
+	if len(r) != 3 || (r[2] != '科' && r[2] != '处' && r[2] != '股') {
+		return false
+	}
+	return g.an.Seg.Known(string(r[:2]))
 }
 
 // adjectivePOS are the dictionary's adjective tags (see functionPOS).
@@ -249,7 +264,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos] || pos == "nt") && !g.textHas(qt.id):
+	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos] || pos == "nt" || g.officeSuffix(term)) && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case pos == "v" && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))
