@@ -325,6 +325,17 @@ func TestImpactStatsTrySegment(t *testing.T) {
 		t.Errorf("segment: 自建 has no synonyms: %+v", seg.Tokens)
 	}
 
+	// An editor takes a mis-cutting word out of the draft dictionary: the
+	// preview then cuts 供应商报 as 供应商/报, not 供应/商报 ("a newspaper").
+	if r := e.req(t, "POST", "/api/v1/admin/lexicon/words", ed, kb.LexiconWord{Text: "商报", Freq: 1, POS: "x"}, nil); r.status != 201 {
+		t.Fatalf("create a not-a-word entry: %d %s", r.status, r.body)
+	}
+	seg.Tokens = nil
+	e.req(t, "POST", "/api/v1/admin/segment", ed, map[string]string{"text": "供应商报的方案"}, nil).json(t, &seg)
+	if len(seg.Tokens) == 0 || seg.Tokens[0].Term != "供应商" {
+		t.Errorf("segment after 商报 x: %+v", seg.Tokens)
+	}
+
 	waitLogged(t, e.log, 1)
 	var st struct {
 		Stats         kb.Stats        `json:"stats"`
