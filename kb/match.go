@@ -22,6 +22,19 @@ type matcher struct {
 	partBuf []bool
 	seen    []bool // per question term: touched by the last words compared
 	hit     []int  // the terms touched, to reset
+	faqs    []bool // per FAQ question number: shares a word with the question (markFAQs)
+}
+
+// markFAQs marks the clauses' FAQ questions that share a word (or a
+// synonym or compound part) with the question: the others have similarity
+// 0 and need not be compared.
+func (m *matcher) markFAQs(g *generation) {
+	m.faqs = resize(m.faqs, g.faqCount)
+	for _, id := range m.touched {
+		for _, n := range g.faqsOf[id] {
+			m.faqs[n] = true
+		}
+	}
 }
 
 type wordMatch struct {

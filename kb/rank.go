@@ -103,6 +103,7 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 	if err != nil || len(hits) == 0 {
 		return nil
 	}
+	m.markFAQs(g)
 	top := hits[0].Score
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
@@ -129,6 +130,9 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 			most := s.cov * m.total
 			for i := range ci.faqs {
 				f := &ci.faqs[i]
+				if !m.faqs[f.n] {
+					continue // shares no word with the question: similarity 0
+				}
 				if s.faq != nil && most/(m.total+f.weight-most) < s.faqSim-1e-9 {
 					continue
 				}
