@@ -70,6 +70,9 @@ func asksHowMany(before, after string) bool {
 	if strings.HasSuffix(before, "哪") || strings.HasSuffix(before, "第") {
 		return true
 	}
+	if strings.HasPrefix(after, "等级") || strings.HasPrefix(after, "等保") {
+		return true // 做几级等级保护: a level, never "a few"
+	}
 	after = strings.TrimLeft(after, "的了呢呀啊吧")
 	return after == "" || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "？") ||
 		strings.HasPrefix(after, ",") || strings.HasPrefix(after, "，") || strings.HasPrefix(after, "。")

@@ -3,6 +3,7 @@ package kb
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Unit staff point at the text they ask about: 按指引…, 指引里说的…, 这符合
@@ -47,9 +48,11 @@ func dropReferences(norm string) string {
 // 来电：某事业单位，问项目变更要先报给谁审核; 处长问：要不要单独建…; 新人问
 // 啥样的数据可以不纳入共享. The caller's description (某事业单位) is not what
 // is asked, and its words (单位) would have to be covered by the clause, so
-// the question is read from the word after 问.
+// it is dropped: a note's first phrase, or what comes before 问. (A note's
+// later phrases are the situation — 来电：某局，新楼想弄个小间放交换机，问能否
+// 建 — and stay.)
 var callerPrefix = regexp.MustCompile(
-	`^来电[:：]?[^。？?!！]{0,20}?[,，]\s*(问|咨询)[:：]?\s*` +
+	`^来电[:：]?[^,，。？?!！]{0,15}[,，]\s*((问|咨询)[:：]?\s*)?` +
 		`|^[^,，。？?!！:：\s]{0,12}?(问|想问|问一句|问下|问一下|求教|请教)[:：,，\s]+`)
 
 // dropCaller returns the normalised question without its caller prefix
@@ -63,4 +66,30 @@ func dropCaller(norm string) string {
 		return norm
 	}
 	return norm[loc[1]:]
+}
+
+// collapseReduplication reads a reduplicated AABB word as its AB word
+// (零零散散 → 零散, 清清楚楚 → 清楚): the dictionary lacks most such forms
+// and cut them into a heavy-looking stray. Only a form whose AB is a
+// dictionary word is collapsed.
+func collapseReduplication(norm string, known func(string) bool) string {
+	r := []rune(norm)
+	var out []rune
+	for i := 0; i < len(r); i++ {
+		if i+3 < len(r) && r[i] == r[i+1] && r[i+2] == r[i+3] && r[i] != r[i+2] && unicode.Is(unicode.Han, r[i]) && unicode.Is(unicode.Han, r[i+2]) && known(string([]rune{r[i], r[i+2]})) {
+			if out == nil {
+				out = append(make([]rune, 0, len(r)), r[:i]...)
+			}
+			out = append(out, r[i], r[i+2])
+			i += 3
+			continue
+		}
+		if out != nil {
+			out = append(out, r[i])
+		}
+	}
+	if out == nil {
+		return norm
+	}
+	return string(out)
 }

@@ -36,15 +36,32 @@ func TestDropReferences(t *testing.T) {
 func TestDropCaller(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"来电：某事业单位，问项目变更要先报给谁审核。", "项目变更要先报给谁审核。"},
+		{"来电：某局，新楼想弄个小间放交换机，问能否建", "新楼想弄个小间放交换机，问能否建"}, // the situation stays
 		{"处长问：要不要单独建安全基础设施", "要不要单独建安全基础设施"},
 		{"新人问 啥样的数据可以不纳入共享啊", "啥样的数据可以不纳入共享啊"},
-		{"请问存档备查什么时候做", "请问存档备查什么时候做"},     // no caller
+		{"请问存档备查什么时候做", "请问存档备查什么时候做"}, // no caller
 		{"我想问一下", "我想问一下"},                 // nothing would be left
 		{"领导问我为啥要把机房交出去", "领导问我为啥要把机房交出去"}, // 问 is the verb of the sentence
 	}
 	for _, tt := range tests {
 		if got := dropCaller(nlp.Normalize(tt.in)); got != nlp.Normalize(tt.want) {
 			t.Errorf("dropCaller(%q) = %q, want %q", tt.in, got, nlp.Normalize(tt.want))
+		}
+	}
+}
+
+// 零零散散的系统 is about 零散 systems: the dictionary lacks the AABB form.
+func TestCollapseReduplication(t *testing.T) {
+	known := func(w string) bool { return w == "零散" || w == "清楚" }
+	tests := []struct{ in, want string }{
+		{"把几个零零散散的系统合并", "把几个零散的系统合并"},
+		{"说得清清楚楚", "说得清楚"},
+		{"天天上报", "天天上报"}, // AABB only
+		{"高高兴兴", "高高兴兴"}, // 高兴 unknown to this dictionary
+	}
+	for _, tt := range tests {
+		if got := collapseReduplication(tt.in, known); got != tt.want {
+			t.Errorf("collapseReduplication(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -205,7 +205,7 @@ func verbParticle(term string) (verb string, kind particleKind) {
 		return string(r[0]), aspectParticle
 	case '到', '在':
 		return string(r[0]), placeComplement
-	case '走', '掉', '完', '好', '成', '进', '出', '回':
+	case '走', '掉', '完', '好', '成', '进', '出', '回', '下':
 		return string(r[0]), resultComplement
 	}
 	return "", noParticle
@@ -223,7 +223,7 @@ const (
 
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
-	toks := g.an.ContentTokens(dropReferences(dropCaller(nlp.Normalize(text))))
+	toks := g.an.ContentTokens(collapseReduplication(dropReferences(dropCaller(nlp.Normalize(text))), g.an.Seg.Known))
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
@@ -264,9 +264,9 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (functionPOS[pos] || situationWords[term] || adjectivePOS[pos] || pos == "nt" || g.officeSuffix(term)) && !g.textHas(qt.id):
+	case !qt.domain && (situationWords[term] || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || g.officeSuffix(term)) && !g.textHas(qt.id):
 		qt.w = lightWeight
-	case pos == "v" && !qt.domain && particle != noParticle:
+	case (pos == "v" || g.an.Seg.POS(verb) == "v") && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))
 	}
 	qt.altIDs = g.idsOf(qt.alts)

@@ -58,7 +58,7 @@ func TestVerbWithResultComplementIsReadAsTheVerb(t *testing.T) {
 // heart of the question.
 func TestVerbWithComplementWeighsAsItsVerb(t *testing.T) {
 	g := newTestService(t, smallKnowledge()).gen.Load()
-	for _, w := range []string{"放到", "放在", "接到"} {
+	for _, w := range []string{"放到", "放在", "接到", "写下"} {
 		if got, verb := g.term(w).w, g.w.weight(string([]rune(w)[0])); got > verb {
 			t.Errorf("weight of %s = %.1f, more than its verb's %.1f", w, got, verb)
 		}
