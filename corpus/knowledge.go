@@ -14,7 +14,7 @@ import (
 	"zhiyin/kb"
 )
 
-//go:embed documents/*.md faq/*.yaml lexicon/*.txt
+//go:embed documents/*.md faq/*.yaml faq/*.txt lexicon/*.txt
 var embedded embed.FS
 
 // Default returns the embedded knowledge base (see Load). It fails only when
@@ -24,8 +24,9 @@ func Default() (kb.Knowledge, error) {
 }
 
 // Load reads a knowledge base laid out as the repository's corpus/:
-// documents/*.md (Markdown with front matter), faq/*.yaml and
-// lexicon/words.txt, lexicon/synonyms.txt (each optional). It returns an
+// documents/*.md (Markdown with front matter), faq/*.yaml,
+// faq/out-of-scope.txt and lexicon/words.txt, lexicon/synonyms.txt (each
+// optional). It returns an
 // error naming the file and line of the first malformed source.
 func Load(fsys fs.FS) (kb.Knowledge, error) {
 	var k kb.Knowledge
@@ -54,6 +55,9 @@ func Load(fsys fs.FS) (kb.Knowledge, error) {
 		return k, err
 	}
 	if k.Lexicon, err = loadLexicon(fsys); err != nil {
+		return k, err
+	}
+	if k.Negatives, err = loadNegatives(fsys); err != nil {
 		return k, err
 	}
 	return k, nil

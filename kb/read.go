@@ -27,7 +27,7 @@ type clauseReading struct {
 // mark, and gse's best route splits where no word spans.)
 func (g *generation) readClause(c Clause) clauseReading {
 	full := c.Title + "\n" + c.Text
-	r := clauseReading{toks: g.an.Seg.SearchTokens(full), sents: slices.Clip(splitSentences(c.Text)), states: statedTypes(c.Text), units: statedUnits(c.Text)}
+	r := clauseReading{toks: mergeInsertions(full, g.an.Seg.SearchTokens(full), g.an.Seg.Known), sents: slices.Clip(splitSentences(c.Text)), states: statedTypes(c.Text), units: statedUnits(c.Text)}
 	// Normalising guideline text nearly always changes only punctuation
 	// (，→ ,): the phrase feature reads letters alone, so it then reads
 	// the clause's own strings, and nothing is kept.
@@ -121,4 +121,27 @@ func nextLetter(s string) (rune, int) {
 		}
 	}
 	return -1, len(s)
+}
+
+// mergeInsertions reads a word with a parenthetical inserted before its
+// last part as the two words it stands for: the guideline writes
+// 社保(市民)卡 for 社保卡 or 市民卡. Cut as it stands, the clause would
+// hold 社保 alone, and a question about 社保 (social insurance, another
+// service) would look answered by it. A triple X(Y)Z of adjacent tokens
+// becomes XZ and YZ when XZ is a dictionary word.
+func mergeInsertions(text string, toks []nlp.Token, known func(string) bool) []nlp.Token {
+	for i := 0; i+2 < len(toks); i++ {
+		x, y, z := toks[i], toks[i+1], toks[i+2]
+		if x.End > y.Start || y.End > z.Start || z.Start > len(text) {
+			continue // a search token inside the previous one
+		}
+		open, close := text[x.End:y.Start], text[y.End:z.Start]
+		if (open != "(" && open != "（") || (close != ")" && close != "）") || !known(x.Term+z.Term) {
+			continue
+		}
+		toks[i].Term, toks[i].End = x.Term+z.Term, z.End
+		toks[i+1].Term = y.Term + z.Term
+		toks = append(toks[:i+2], toks[i+3:]...)
+	}
+	return toks
 }

@@ -65,3 +65,23 @@ func TestCollapseReduplication(t *testing.T) {
 		}
 	}
 }
+
+// 社保(市民)卡 is read as 社保卡 and 市民卡, not as a clause about 社保.
+func TestMergeInsertions(t *testing.T) {
+	text := "数字证书、社保(市民)卡、地理空间平台"
+	toks := []nlp.Token{
+		{Term: "数字证书", Start: 0, End: 12}, {Term: "社保", Start: 15, End: 21}, {Term: "市民", Start: 22, End: 28},
+		{Term: "卡", Start: 29, End: 32}, {Term: "地理空间", Start: 35, End: 47},
+	}
+	if text[15:21] != "社保" || text[29:32] != "卡" {
+		t.Fatal("offsets of the test tokens are wrong")
+	}
+	known := func(w string) bool { return w == "社保卡" || w == "市民卡" }
+	var got []string
+	for _, tk := range mergeInsertions(text, toks, known) {
+		got = append(got, tk.Term)
+	}
+	if strings.Join(got, " ") != "数字证书 社保卡 市民卡 地理空间" {
+		t.Errorf("mergeInsertions = %v", got)
+	}
+}
