@@ -27,7 +27,7 @@ type generation struct {
 	ids       map[string]int32       // term -> id, read-only once built (terms.go)
 	names     []string               // id -> term
 	inText    []bool                 // id -> some clause's text or title has the term (not only an FAQ question)
-	faqsOf    [][]int32              // id -> the numbers of the clauses' FAQ questions that have the term
+	faqsOf    map[int32][]int32      // id -> the numbers of the clauses' FAQ questions that have the term (a map: few terms are in FAQ questions, and a slice per term would cost 24 bytes for each of millions of terms at scale)
 	faqCount  int                    // how many FAQ questions the clauses have
 	slots     sync.Pool              // *[]int32 of len(names): matcher tables
 	terms     sync.Map               // term -> qterm: analyses of question terms (see term)
@@ -167,7 +167,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 // with those (see matcher.markFAQs), which gives the same similarities for
 // a fraction of the work.
 func (g *generation) indexFAQs() {
-	g.faqsOf = make([][]int32, len(g.names))
+	g.faqsOf = map[int32][]int32{}
 	n := int32(0)
 	for _, key := range g.order {
 		ci := g.clauses[key]
