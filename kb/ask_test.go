@@ -118,3 +118,20 @@ func summary(a kb.Answer) string {
 	}
 	return a.Citations[0].Clause
 }
+
+// People set the scene with their own business (养老院, 跌倒报警, 温湿度) —
+// words nothing in the knowledge base has. A question that plainly matches a
+// clause on several content words is answered despite them; one whose
+// unknown words are what it asks is still refused.
+func TestTheAskersOwnBusinessDoesNotHideTheClause(t *testing.T) {
+	svc := defaultService(t)
+	a := ask(t, svc, "养老院想在房间里装跌倒报警和温湿度传感器，这种物联网感知项目算今年重点支持的方向吗")
+	if !a.Answered || a.Citations[0].Clause != "4.1" {
+		t.Errorf("scene-heavy question: answered=%v %+v", a.Answered, a.Citations)
+	}
+	for _, q := range []string{"养老院的跌倒报警器坏了找谁修", "物联网传感器一般多少钱一个"} {
+		if a := ask(t, svc, q); a.Answered {
+			t.Errorf("%s: answered from %s", q, a.Citations[0].Clause)
+		}
+	}
+}

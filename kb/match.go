@@ -228,3 +228,34 @@ func (m *matcher) similarity(f *faqQuestion) float64 {
 	}
 	return shared / union
 }
+
+// unknownWeight is the weight of the question's terms that nothing in the
+// generation has: no clause, FAQ question, synonym or compound part.
+func (m *matcher) unknownWeight() float64 {
+	w := 0.0
+	for _, t := range m.q {
+		if t.id != noTerm || len(t.altIDs) > 0 || t.w <= lightWeight {
+			continue
+		}
+		known := false
+		for _, p := range t.partIDs {
+			known = known || len(p) > 0
+		}
+		if !known {
+			w += t.w
+		}
+	}
+	return w
+}
+
+// heavyCovered counts the question's content words (weight 3 or more) that
+// the words compared last cover.
+func (m *matcher) heavyCovered() int {
+	n := 0
+	for _, i := range m.hit {
+		if m.q[i].w >= 3 && m.covered(i) > 0 {
+			n++
+		}
+	}
+	return n
+}

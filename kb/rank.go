@@ -52,6 +52,25 @@ const (
 	minFAQOnlySim   = 0.25
 )
 
+// People describe their own business to set the scene — 医院门诊楼在装修，
+// 想隔出一间屋子摆服务器 asks whether a server room may be built, and 门诊,
+// 装修, 屋子 are words no clause, FAQ question or synonym has. When a clause
+// covers at least situationMinShared of the question's content words (weight
+// 3 or more), such unknown words count only 1−unknownDiscount of their weight
+// in its coverage: the question is plainly about the clause, and its
+// unknown words are the asker's world. A question with fewer shared words is
+// left alone: there an unknown word is as likely what is asked (护照, 带宽).
+// Measured with zhiyin eval on every development set (about 1,700
+// questions): at 4 shared words and a half discount, 8 more right answers
+// (7 of them on F1, whose questions describe a hospital's or a library's
+// business at length) for one more out-of-scope question answered (T3:
+// 编制不够能不能招合同制运维人员); nothing else changed. At 2 or 3 shared
+// words more refusals were lost than answers won; at 5, nothing was won.
+const (
+	situationMinShared = 4
+	unknownDiscount    = 0.5
+)
+
 // wanted is what a question asks for besides its topic: the answer types
 // (answertype.go) and the unit of a count (countunit.go).
 type wanted struct {
@@ -104,6 +123,7 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 		return nil
 	}
 	m.markFAQs(g)
+	unknown := m.unknownWeight()
 	top := hits[0].Score
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
@@ -144,6 +164,13 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 				s.phrase = m.phrase.match(qtext, ci.norm)
 			} else {
 				s.phrase = m.phrase.match(qtext, ci.clause.Title, ci.clause.Text)
+			}
+		}
+		if unknown > 0 && s.cov >= suggestMinCov {
+			m.shared(ci.textVoc)
+			m.sharedMore(ci.faqVoc)
+			if m.heavyCovered() >= situationMinShared {
+				s.cov = min(1, s.cov*m.total/(m.total-unknownDiscount*unknown))
 			}
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
