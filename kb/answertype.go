@@ -115,7 +115,7 @@ var answerTypes = []answerType{
 		// (Plain 在哪 is not asked here: 涉密系统部署在哪 is answered by
 		// 部署在电子政务内网.)
 		name: "location",
-		asks: newPattern(`地址|什么地方|什么位置|办公地点|位于哪|(设在|位于|建在|搬到|在)(哪个|哪一个|什么)(区|街道|镇|路|楼|园区)[？?]?$|几楼|几层|哪栋|哪层`,
+		asks: newPattern(`地址|什么地方|什么位置|办公地点|位于哪|(设在|位于|建在|搬到|在)(哪个|哪一个|什么)(区|街道|镇|路|楼|园区)[？?]?$|几楼|几层|哪栋|哪层|(机房|中心|大厅|办公室|窗口|办公楼)(在|设在|位于)(哪里|哪儿|哪)`,
 			"哪", "什么"),
 		states: newPattern(`路|街|号楼|大厦|大楼|位于|地址`),
 	},
@@ -163,6 +163,14 @@ var answerTypes = []answerType{
 		asks: newPattern(`(^|[^黑白红])名单|名录|(试点|首批|入选|参加|参与)[^,，。？?]{0,4}(单位|部门)(有哪些|是哪些|有哪几个|是哪几个|都有谁)`,
 			"名单", "单位", "部门"),
 		states: newPattern(`名单|名录|以下单位`),
+	},
+	{
+		// A penalty (违规建机房会受到什么处罚, 要承担什么法律责任): the
+		// guideline names budget consequences (核减, 减少, 不予受理) and no
+		// penalties; a clause must state one of these.
+		name:   "penalty",
+		asks:   newPattern(`处罚|罚款|法律责任|追责|问责|处分|受到什么`),
+		states: newPattern(`处罚|罚款|追究|问责|处分|核减|减少|不予|不在|不再批准|约束`),
 	},
 	{
 		// A telephone number or other contact: the guideline gives none,
