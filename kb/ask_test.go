@@ -135,3 +135,17 @@ func TestTheAskersOwnBusinessDoesNotHideTheClause(t *testing.T) {
 		}
 	}
 }
+
+// The help desk's out-of-scope list (corpus/faq/out-of-scope.txt) refuses a
+// question worded like one of its entries, though a clause has its words
+// (营业执照 is in 二、（四）); a question about what the clause says is still
+// answered.
+func TestOutOfScopeListRefusesItsQuestions(t *testing.T) {
+	svc := defaultService(t)
+	if a := ask(t, svc, "营业执照怎么办理？"); a.Answered {
+		t.Errorf("营业执照怎么办理: answered from %s", a.Citations[0].Clause)
+	}
+	if a := ask(t, svc, "营业执照能作为企业的标识吗"); !a.Answered || a.Citations[0].Clause != "2.4" {
+		t.Errorf("营业执照能作为企业的标识吗: answered=%v %+v", a.Answered, a.Citations)
+	}
+}

@@ -138,7 +138,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		}
 	}
 	for _, n := range g.k.Negatives {
-		if fq := g.faqQuestion(n.Question, nil); len(fq.ids) > 0 {
+		if fq := g.negativeQuestion(n.Question); len(fq.ids) > 0 {
 			g.negs = append(g.negs, fq)
 		}
 	}
@@ -181,6 +181,21 @@ func (g *generation) indexFAQs() {
 		}
 	}
 	g.faqCount = int(n)
+}
+
+// negativeQuestion reads an out-of-scope question the way a question is
+// read (the precise cut, as query does), so that a question worded like it
+// has a similarity of 1. (FAQ questions are read with the search cut, which
+// adds the words inside long words — 营业 and 执照 inside 营业执照 — and
+// so weighs them more than the question they match; the thresholds were
+// calibrated that way. For a negative it made the very same question a
+// 0.48 match, under negativeMinSim.)
+func (g *generation) negativeQuestion(q string) faqQuestion {
+	fq := faqQuestion{text: q, ids: g.internTokens(g.an.Seg.Tokens(q), nil)}
+	for _, id := range fq.ids {
+		fq.weight += g.w.weight(g.names[id])
+	}
+	return fq
 }
 
 // faqQuestion reads one FAQ (or out-of-scope) question; with index, it
