@@ -105,8 +105,9 @@ var functionPOS = map[string]bool{
 // word weighs as little as a modal word unless some clause's text uses it
 // (then it may be what the question is about). A question about one of
 // them that the guideline does not cover still has its other words to miss
-// (供应商资质有什么要求 → 资质). Organisation names the dictionary tags as
-// such (民政局) and a help-desk note's 来电 are treated alike.
+// (供应商资质有什么要求 → 资质). Organisation and place names the
+// dictionary tags as such (民政局, 从化) and a help-desk note's 来电 are
+// treated alike.
 var situationWords = map[string]bool{
 	"领导": true, "上级": true, "上面": true, "同事": true, "老板": true, "主任": true,
 	"局长": true, "处长": true, "科长": true, "经办人": true,
@@ -121,7 +122,10 @@ var situationWords = map[string]bool{
 	// Kinds of institution a unit can be (医院保卫科想自建监控平台).
 	"医院": true, "学校": true, "中小学": true, "高校": true, "图书馆": true,
 	"博物馆": true, "文化馆": true, "体育馆": true, "体育场馆": true, "居委会": true,
-	"村委会": true, "卫生院": true, "派出所": true, "街道办": true,
+	"村委会": true, "卫生院": true, "派出所": true, "街道办": true, "服务中心": true,
+	"馆长": true, "园长": true, "校长": true, "院长": true, "老师": true, "站长": true,
+	"所长": true, "书记": true, "教学楼": true, "门诊楼": true, "一楼": true, "二楼": true,
+	"场馆": true, "校园": true, "馆里": true, "园里": true, "校里": true, "馆内": true,
 }
 
 // officeSuffix reports whether term names an office of a unit: a
@@ -264,7 +268,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (situationWords[term] || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || g.officeSuffix(term)) && !g.textHas(qt.id):
+	case !qt.domain && (situationWords[term] || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || pos == "ns" || g.officeSuffix(term)) && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case (pos == "v" || g.an.Seg.POS(verb) == "v") && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))
