@@ -106,7 +106,7 @@ var functionPOS = map[string]bool{
 // (then it may be what the question is about). A question about one of
 // them that the guideline does not cover still has its other words to miss
 // (供应商资质有什么要求 → 资质). Organisation and place names the
-// dictionary tags as such (民政局, 从化) and a help-desk note's 来电 are
+// dictionary tags as such (民政局, 番禺) and a help-desk note's 来电 are
 // treated alike.
 var situationWords = map[string]bool{
 	"领导": true, "上级": true, "上面": true, "同事": true, "老板": true, "主任": true,

@@ -78,7 +78,7 @@ func TestSituationWordsAndRoughCountsWeighLittle(t *testing.T) {
 	k := smallKnowledge()
 	k.FAQs = append(k.FAQs, FAQ{ID: "sit", Doc: "t", Clauses: []string{"1"}, Question: "局里这块还能建机房吗"})
 	g := newTestService(t, k).gen.Load()
-	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块", "便宜", "来电", "民政局", "合规", "保卫科", "医院", "馆长", "从化"} {
+	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块", "便宜", "来电", "民政局", "合规", "保卫科", "医院", "馆长", "番禺"} {
 		if got := g.term(w).w; got != lightWeight {
 			t.Errorf("weight of %s = %.1f, want %.1f", w, got, lightWeight)
 		}
