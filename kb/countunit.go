@@ -73,6 +73,9 @@ func asksHowMany(before, after string) bool {
 	if strings.HasPrefix(after, "等级") || strings.HasPrefix(after, "等保") {
 		return true // 做几级等级保护: a level, never "a few"
 	}
+	if strings.HasSuffix(before, "配") || strings.HasSuffix(before, "配备") || strings.HasSuffix(before, "招") || strings.HasSuffix(before, "需要") {
+		return true // 配几名专职人员: provisioning asks how many
+	}
 	after = strings.TrimLeft(after, "的了呢呀啊吧")
 	return after == "" || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "？") ||
 		strings.HasPrefix(after, ",") || strings.HasPrefix(after, "，") || strings.HasPrefix(after, "。")
