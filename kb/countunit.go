@@ -54,7 +54,7 @@ func askedUnit(norm string) int {
 					best = u
 				}
 			}
-			if best != noUnit && (q == "多少" || asksHowMany(norm[:len(norm)-len(rest)-len(q)], after[len(countUnits[best]):])) {
+			if best != noUnit && (q == "多少" || asksHowMany(norm[:len(norm)-len(rest)-len(q)], countUnits[best], after[len(countUnits[best]):])) {
 				return best
 			}
 		}
@@ -66,15 +66,17 @@ func askedUnit(norm string) int {
 // 哪几家, an ordinal (第几级), or a count that ends the question (等保要做几级？, 要做几年的？).
 // Elsewhere 几 means "a few": 放几台服务器跑业务 asks whether servers may
 // be placed, not how many.
-func asksHowMany(before, after string) bool {
+func asksHowMany(before, unit, after string) bool {
 	if strings.HasSuffix(before, "哪") || strings.HasSuffix(before, "第") {
 		return true
 	}
 	if strings.HasPrefix(after, "等级") || strings.HasPrefix(after, "等保") {
 		return true // 做几级等级保护: a level, never "a few"
 	}
-	if strings.HasSuffix(before, "配") || strings.HasSuffix(before, "配备") || strings.HasSuffix(before, "招") || strings.HasSuffix(before, "需要") {
-		return true // 配几名专职人员: provisioning asks how many
+	for _, v := range []string{"配", "配备", "招", "请", "需要", "要"} {
+		if strings.HasSuffix(before, v) && (unit == "名" || unit == "位" || unit == "人") {
+			return true // 配几名专职人员, 请几名专家: provisioning people asks how many
+		}
 	}
 	after = strings.TrimLeft(after, "的了呢呀啊吧")
 	return after == "" || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "？") ||
