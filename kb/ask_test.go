@@ -52,6 +52,7 @@ func TestAskKinds(t *testing.T) {
 		{"你好", kb.KindGreeting},
 		{"谢谢！", kb.KindGreeting},
 		{"你是谁", kb.KindGreeting},
+		{"行，那先这样，拜拜", kb.KindRefusal}, // nothing to answer: no clause for 先
 		{"？？？", kb.KindEmpty},
 		{"😀😀", kb.KindEmpty},
 		{"明天会下雨吗", kb.KindRefusal},

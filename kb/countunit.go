@@ -39,6 +39,9 @@ func askedUnit(norm string) int {
 			return percentUnit
 		}
 	}
+	if u := peopleCount(norm); u != noUnit {
+		return u
+	}
 	for _, q := range []string{"多少", "几"} {
 		rest := norm
 		for {
@@ -137,3 +140,32 @@ const (
 func (s unitSet) states(u int) bool {
 	return u == noUnit || s&(1<<u) != 0
 }
+
+// peopleCount finds 配几个专职运维人员, 要几个人: a count of people after a
+// verb of staffing asks how many, though 个 is followed by no unit.
+func peopleCount(norm string) int {
+	for _, v := range []string{"配几个", "配备几个", "招几个", "请几个", "要几个", "需要几个"} {
+		i := strings.Index(norm, v)
+		if i < 0 {
+			continue
+		}
+		rest := []rune(norm[i+len(v):])
+		if len(rest) > 8 {
+			rest = rest[:8]
+		}
+		if s := string(rest); strings.Contains(s, "人") {
+			return peopleUnit
+		}
+	}
+	return noUnit
+}
+
+// peopleUnit is the index of "人" in countUnits.
+var peopleUnit = func() int {
+	for i, u := range countUnits {
+		if u == "人" {
+			return i
+		}
+	}
+	panic("kb: no 人 among the count units")
+}()

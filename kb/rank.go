@@ -71,6 +71,14 @@ const (
 	unknownDiscount    = 0.5
 )
 
+// minContentWeight is the weight a question's heaviest word must have for
+// it to be answered at all: "行，那先这样，拜拜" has nothing but 先 (1.0),
+// which a clause "covers" completely. Such a question is too vague to be
+// about any clause (an elliptical follow-up is read with its previous
+// question's words, which pass). At 2.0, 钱怎么花需要每年做计划吗 (计划 1.6)
+// and 系统被黑了算谁的锅 (系统 1.5) were lost; single characters weigh 1.0.
+const minContentWeight = 1.2
+
 // wanted is what a question asks for besides its topic: the answer types
 // (answertype.go) and the unit of a count (countunit.go).
 type wanted struct {
@@ -117,6 +125,10 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 		for _, p := range t.parts {
 			terms = append(terms, QueryTerm{Term: p[0], Boost: 0.5 * t.w})
 		}
+	}
+	heaviest := 0.0
+	for _, t := range q {
+		heaviest = max(heaviest, t.w)
 	}
 	hits, err := g.idx.Search(context.Background(), terms, candidates)
 	if err != nil || len(hits) == 0 {
@@ -174,7 +186,7 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 			}
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
-		s.answered = s.cov >= minCoverage && s.score >= minScore &&
+		s.answered = heaviest >= minContentWeight && s.cov >= minCoverage && s.score >= minScore &&
 			(asked.statedBy(ci) || s.faqSim >= editorVouches) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
 		out = append(out, s)
 	}
