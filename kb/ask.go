@@ -14,7 +14,7 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	if !hasLetter(norm) {
 		return g.emptyReply(), nil
 	}
-	q := g.query(text)
+	q := g.queryNorm(norm)
 	if isSocial(q) {
 		return g.greetingReply(), nil
 	}

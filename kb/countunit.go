@@ -76,25 +76,13 @@ func asksHowMany(before, unit, after string) bool {
 	if strings.HasPrefix(after, "等级") || strings.HasPrefix(after, "等保") {
 		return true // 做几级等级保护: a level, never "a few"
 	}
-	for _, v := range []string{"配", "配备", "招", "请", "需要", "要"} {
-		if strings.HasSuffix(before, v) && (unit == "名" || unit == "位" || unit == "人") {
-			return true // 配几名专职人员, 请几名专家: provisioning people asks how many
-		}
+	if (unit == "名" || unit == "位" || unit == "人") && staffing(before) {
+		return true // 配几名专职人员, 请几名专家: provisioning people asks how many
 	}
 	after = strings.TrimLeft(after, "的了呢呀啊吧")
 	return after == "" || strings.HasPrefix(after, "?") || strings.HasPrefix(after, "？") ||
 		strings.HasPrefix(after, ",") || strings.HasPrefix(after, "，") || strings.HasPrefix(after, "。")
 }
-
-// percentUnit is the index of "%" in countUnits.
-var percentUnit = func() int {
-	for i, u := range countUnits {
-		if u == "%" {
-			return i
-		}
-	}
-	panic("kb: no % among the count units")
-}()
 
 // statedUnits returns the units the clause text gives a number of. A
 // generation computes it once per clause, so it is one pass over the text:
@@ -141,31 +129,42 @@ func (s unitSet) states(u int) bool {
 	return u == noUnit || s&(1<<u) != 0
 }
 
+// staffing reports whether before ends with a verb of staffing (配, 招,
+// 请, 需要…): a count of people after it asks how many.
+func staffing(before string) bool {
+	for _, v := range []string{"配", "配备", "招", "请", "需要", "要"} {
+		if strings.HasSuffix(before, v) {
+			return true
+		}
+	}
+	return false
+}
+
 // peopleCount finds 配几个专职运维人员, 要几个人: a count of people after a
 // verb of staffing asks how many, though 个 is followed by no unit.
 func peopleCount(norm string) int {
-	for _, v := range []string{"配几个", "配备几个", "招几个", "请几个", "要几个", "需要几个"} {
-		i := strings.Index(norm, v)
+	for rest, at := norm, 0; ; {
+		i := strings.Index(rest, "几个")
 		if i < 0 {
-			continue
+			return noUnit
 		}
-		rest := []rune(norm[i+len(v):])
-		if len(rest) > 8 {
-			rest = rest[:8]
-		}
-		if s := string(rest); strings.Contains(s, "人") {
+		after := []rune(rest[i+len("几个"):])
+		if staffing(norm[:at+i]) && strings.Contains(string(after[:min(8, len(after))]), "人") {
 			return peopleUnit
 		}
+		rest, at = rest[i+len("几个"):], at+i+len("几个")
 	}
-	return noUnit
 }
 
-// peopleUnit is the index of "人" in countUnits.
-var peopleUnit = func() int {
+// unitIndex returns the index of name in countUnits.
+func unitIndex(name string) int {
 	for i, u := range countUnits {
-		if u == "人" {
+		if u == name {
 			return i
 		}
 	}
-	panic("kb: no 人 among the count units")
-}()
+	panic("kb: no " + name + " among the count units")
+}
+
+// percentUnit and peopleUnit are the indexes of "%" and "人" in countUnits.
+var percentUnit, peopleUnit = unitIndex("%"), unitIndex("人")

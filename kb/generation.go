@@ -70,6 +70,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 		docs:    map[string]*Document{},
 		clauses: map[string]*clauseInfo{},
 		ids:     map[string]int32{},
+		faqsOf:  map[int32][]int32{},
 	}
 	// The FAQ questions by clause, read before the clauses: the index
 	// indexes a clause with its FAQ questions.
@@ -111,6 +112,7 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			faqIDs = append(faqIDs, fq.ids...)
 			ci.faqs = append(ci.faqs, fq)
 		}
+		g.indexFAQs(ci.faqs)
 		ci.faqVoc = sortSet(faqIDs).minus(ci.textVoc)
 		g.clauses[key] = ci
 		g.order = append(g.order, key)
@@ -148,7 +150,6 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 			g.inText[id] = true
 		}
 	}
-	g.indexFAQs()
 	g.slots.New = func() any {
 		slot := make([]int32, len(g.names))
 		return &slot
@@ -161,26 +162,26 @@ func buildGeneration(ctx context.Context, k Knowledge, rev int64, build IndexBui
 	return g, nil
 }
 
-// indexFAQs numbers the clauses' FAQ questions and lists, per term, the
-// questions that have it. A clause has dozens of FAQ questions and a
-// question shares a word with few of them: rank compares a question only
-// with those (see matcher.markFAQs), which gives the same similarities for
-// a fraction of the work.
-func (g *generation) indexFAQs() {
-	g.faqsOf = map[int32][]int32{}
-	n := int32(0)
-	for _, key := range g.order {
-		ci := g.clauses[key]
-		for i := range ci.faqs {
-			f := &ci.faqs[i]
-			f.n = n
-			for _, id := range f.ids {
-				g.faqsOf[id] = append(g.faqsOf[id], n)
-			}
-			n++
+// indexFAQs numbers a clause's FAQ questions after those of the clauses
+// read before and lists them under each of their terms. A clause has
+// dozens of FAQ questions and a question shares a word with few of them:
+// rank compares a question only with those (see matcher.markFAQs), which
+// gives the same similarities for a fraction of the work.
+func (g *generation) indexFAQs(faqs []faqQuestion) {
+	for i := range faqs {
+		f := &faqs[i]
+		f.n = int32(g.faqCount)
+		g.faqCount++
+		for _, id := range f.ids {
+			g.faqsOf[id] = append(g.faqsOf[id], f.n)
 		}
 	}
-	g.faqCount = int(n)
+}
+
+// faqQuestion reads one FAQ question with the search cut; with index, it
+// appends its terms to the index's terms of its clause.
+func (g *generation) faqQuestion(q string, index *strings.Builder) faqQuestion {
+	return g.termSet(q, g.an.Seg.SearchTokens(q), index)
 }
 
 // negativeQuestion reads an out-of-scope question the way a question is
@@ -191,17 +192,12 @@ func (g *generation) indexFAQs() {
 // calibrated that way. For a negative it made the very same question a
 // 0.48 match, under negativeMinSim.)
 func (g *generation) negativeQuestion(q string) faqQuestion {
-	fq := faqQuestion{text: q, ids: g.internTokens(g.an.Seg.Tokens(q), nil)}
-	for _, id := range fq.ids {
-		fq.weight += g.w.weight(g.names[id])
-	}
-	return fq
+	return g.termSet(q, g.an.Seg.Tokens(q), nil)
 }
 
-// faqQuestion reads one FAQ (or out-of-scope) question; with index, it
-// appends its terms to the index's terms of its clause.
-func (g *generation) faqQuestion(q string, index *strings.Builder) faqQuestion {
-	fq := faqQuestion{text: q, ids: g.internTokens(g.an.Seg.SearchTokens(q), index)}
+// termSet reads a question cut into toks as a term set with its weight.
+func (g *generation) termSet(q string, toks []nlp.Token, index *strings.Builder) faqQuestion {
+	fq := faqQuestion{text: q, ids: g.internTokens(toks, index)}
 	for _, id := range fq.ids {
 		fq.weight += g.w.weight(g.names[id])
 	}

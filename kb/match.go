@@ -9,20 +9,21 @@ import "sync"
 // (one array read per word compared), and the clause side is only walked.
 // (matchedWeight and coverage are read off the same table.)
 type matcher struct {
-	phrase  *phraser
-	q       []qterm
-	total   float64
-	slot    []int32     // per term id: 1 + index of the word's first entry; 0 when the question lacks it
-	entries []wordMatch // what words mean for the question, chained per word
-	touched []int32     // ids whose slot is set, cleared on release
-	slotp   *[]int32    // slot as the pool holds it
-	pool    *sync.Pool  // where slot came from
-	best    []float64   // per question term: how well the last words compared cover it
-	parts   [][]bool    // per question term, which of its parts were seen (pieces of partBuf)
-	partBuf []bool
-	seen    []bool // per question term: touched by the last words compared
-	hit     []int  // the terms touched, to reset
-	faqs    []bool // per FAQ question number: shares a word with the question (markFAQs)
+	phrase   *phraser
+	q        []qterm
+	total    float64     // the question's weight
+	heaviest float64     // its heaviest term's weight
+	slot     []int32     // per term id: 1 + index of the word's first entry; 0 when the question lacks it
+	entries  []wordMatch // what words mean for the question, chained per word
+	touched  []int32     // ids whose slot is set, cleared on release
+	slotp    *[]int32    // slot as the pool holds it
+	pool     *sync.Pool  // where slot came from
+	best     []float64   // per question term: how well the last words compared cover it
+	parts    [][]bool    // per question term, which of its parts were seen (pieces of partBuf)
+	partBuf  []bool
+	seen     []bool // per question term: touched by the last words compared
+	hit      []int  // the terms touched, to reset
+	faqs     []bool // per FAQ question number: shares a word with the question (markFAQs)
 }
 
 // markFAQs marks the clauses' FAQ questions that share a word (or a
@@ -53,9 +54,10 @@ var matchers = sync.Pool{New: func() any { return new(matcher) }}
 // texts. The caller must release it.
 func (g *generation) newMatcher(q []qterm) *matcher {
 	m := matchers.Get().(*matcher)
-	m.q, m.total, m.pool = q, 0, &g.slots
+	m.q, m.total, m.heaviest, m.pool = q, 0, 0, &g.slots
 	for _, t := range q {
 		m.total += t.w
+		m.heaviest = max(m.heaviest, t.w)
 	}
 	m.slotp = g.slots.Get().(*[]int32)
 	m.slot = *m.slotp

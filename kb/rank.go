@@ -126,10 +126,6 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 			terms = append(terms, QueryTerm{Term: p[0], Boost: 0.5 * t.w})
 		}
 	}
-	heaviest := 0.0
-	for _, t := range q {
-		heaviest = max(heaviest, t.w)
-	}
 	hits, err := g.idx.Search(context.Background(), terms, candidates)
 	if err != nil || len(hits) == 0 {
 		return nil
@@ -151,6 +147,10 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 		if len(ci.faqVoc) > 0 {
 			s.cov = m.coverageMore(ci.faqVoc)
 		}
+		// The count of shared content words is read now, while the
+		// matcher holds the vocabulary's comparison (the FAQ questions'
+		// comparisons below replace it).
+		discount := unknown > 0 && s.cov >= suggestMinCov && m.heavyCovered() >= situationMinShared
 		// A clause covering less than suggestMinCov can be neither the
 		// answer (that needs minCoverage) nor a suggestion: the costlier
 		// features would change nothing anyone sees, so they are skipped.
@@ -178,15 +178,11 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 				s.phrase = m.phrase.match(qtext, ci.clause.Title, ci.clause.Text)
 			}
 		}
-		if unknown > 0 && s.cov >= suggestMinCov {
-			m.shared(ci.textVoc)
-			m.sharedMore(ci.faqVoc)
-			if m.heavyCovered() >= situationMinShared {
-				s.cov = min(1, s.cov*m.total/(m.total-unknownDiscount*unknown))
-			}
+		if discount {
+			s.cov = min(1, s.cov*m.total/(m.total-unknownDiscount*unknown))
 		}
 		s.score = 0.40*s.cov + 0.30*s.faqSim + 0.15*s.textCov + 0.15*s.bm25 + phraseWeight*s.phrase
-		s.answered = heaviest >= minContentWeight && s.cov >= minCoverage && s.score >= minScore &&
+		s.answered = m.heaviest >= minContentWeight && s.cov >= minCoverage && s.score >= minScore &&
 			(asked.statedBy(ci) || s.faqSim >= editorVouches) && (s.textCov >= minTextCoverage || s.faqSim >= minFAQOnlySim)
 		out = append(out, s)
 	}

@@ -21,6 +21,10 @@ var referencePhrase = regexp.MustCompile(
 // referenceWords are the words every match of referencePhrase contains.
 var referenceWords = []string{"指引", "指南", "文件", "规定", "政策"}
 
+// keptVerbs are the verbs after a document's name that a question may ask
+// about (指引允许吗): dropReferences keeps them.
+var keptVerbs = map[string]bool{"允许": true, "要求": true, "规定": true, "指定": true, "对": true, "怎么": true, "有没有": true, "有无": true}
+
 // dropReferences returns the normalised question without its pointers to
 // the text (see referencePhrase); the verb after the document's name (允许,
 // 要求) stays, as it may be what is asked.
@@ -33,11 +37,9 @@ func dropReferences(norm string) string {
 		return norm
 	}
 	return referencePhrase.ReplaceAllStringFunc(norm, func(m string) string {
-		for _, verb := range []string{"允许", "要求", "规定", "指定", "对", "怎么", "有没有", "有无"} {
-			for _, doc := range []string{"指引", "指南", "文件", "政策"} {
-				if m == doc+verb {
-					return verb
-				}
+		for _, doc := range referenceWords {
+			if verb, ok := strings.CutPrefix(m, doc); ok && keptVerbs[verb] {
+				return verb
 			}
 		}
 		return " "

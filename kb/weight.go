@@ -227,7 +227,13 @@ const (
 
 // query returns the content terms of a question with weights and synonyms.
 func (g *generation) query(text string) []qterm {
-	toks := g.an.ContentTokens(collapseReduplication(dropReferences(dropCaller(nlp.Normalize(text))), g.an.Seg.Known))
+	return g.queryNorm(nlp.Normalize(text))
+}
+
+// queryNorm is query of a question already normalised (answer has it at
+// hand: normalising again cost a question a second pass).
+func (g *generation) queryNorm(norm string) []qterm {
+	toks := g.an.ContentTokens(collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known))
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
