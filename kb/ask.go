@@ -18,7 +18,7 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	if isSocial(q) {
 		return g.greetingReply(), nil
 	}
-	asked := wanted{types: askedTypes(norm), unit: askedUnit(norm)}
+	asked := askedFor(norm)
 	qtext := letters(norm)
 	m := g.newMatcher(q)
 	defer m.release()

@@ -1,0 +1,76 @@
+package kb
+
+import (
+	"regexp"
+	"strings"
+)
+
+// People set the scene before they ask — 我们医院用市财政的钱做了个随访系统，
+// 几年下来攒了好几万病人的数据。…这个说法对吗？ — and the scene is told with
+// the same words a question uses to ask for a fact: 钱 and 几万 would ask an
+// amount of money, 几年 a count. What a question asks for (its answer types
+// and the unit of a count) is therefore read from its asking phrases only:
+// the phrases that have a question mark, a question particle or an
+// interrogative word, and always the last phrase (a question without a
+// mark, 存档备查啥时候要搞定, is one phrase). Counts that say "several"
+// rather than ask how many (好几次, 前几天, 十几个, 几年下来) are no
+// interrogative at all and are taken out first.
+var (
+	// indefiniteCount matches 几 used as "several": after 好, 前, 这, 那, 过, 近 or 十 (好几万, 前几天, 这几年, 十几个), before
+	// 十, 百 or 千 (几十个), or a span of time looked back on (几年下来, 几年前).
+	indefiniteCount = regexp.MustCompile(`(好|前|这|那|过|近|十)几|几(十|百|千)|几(年|天|个月|周)(来|下来|前|以前|之前)`)
+	// phraseEnd ends a phrase of a question.
+	phraseEnd = regexp.MustCompile(`[,，;；。!！?？:：\n]`)
+	// interrogative matches what makes a phrase ask.
+	interrogative = regexp.MustCompile(`[?？吗呢么嘛谁几]|怎|什么|啥|哪|多少|如何|咋|是否|能否|可否|还是|多久|多长|多大|\p{Han}[不没]\p{Han}`)
+)
+
+// phrase is one phrase of a question.
+type phrase struct {
+	text   string
+	asking bool
+}
+
+// phrases splits a normalised question into phrases and marks the asking
+// ones (see above).
+func phrases(norm string) []phrase {
+	if strings.Contains(norm, "几") {
+		norm = indefiniteCount.ReplaceAllString(norm, "若干")
+	}
+	var out []phrase
+	for rest := norm; rest != ""; {
+		end := len(rest)
+		if loc := phraseEnd.FindStringIndex(rest); loc != nil {
+			end = loc[1]
+		}
+		text := rest[:end]
+		rest = rest[end:]
+		if strings.Trim(text, ",，;；。!！?？:：\n \t") == "" {
+			continue
+		}
+		out = append(out, phrase{text: text, asking: interrogative.MatchString(text)})
+	}
+	if len(out) > 0 {
+		out[len(out)-1].asking = true
+	}
+	return out
+}
+
+// askingPart returns the asking phrases of a normalised question, in
+// order.
+func askingPart(norm string) string {
+	var b strings.Builder
+	for _, p := range phrases(norm) {
+		if p.asking {
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
+}
+
+// askedFor returns what the normalised question asks for besides its
+// topic, read from its asking phrases.
+func askedFor(norm string) wanted {
+	ask := askingPart(norm)
+	return wanted{types: askedTypes(ask), unit: askedUnit(ask)}
+}
