@@ -16,14 +16,14 @@ import (
 var referencePhrase = regexp.MustCompile(
 	`(按照|按|根据|依照|依据|对照|符合|照)(这个|这份|本|咱们的|市里的)?(指引|指南|文件|规定|政策)(的规定|的要求|规定|要求)?` +
 		`|(这个|这份|本)?(指引|指南|文件|政策)(里面|里|中|上)(说的|讲的|规定的|提到的|写的|说|讲|规定|提到)?` +
-		`|(指引|指南|文件|政策)(允许|要求|规定|指定|对|怎么|有没有|有无|说|讲)`)
+		`|(指引|指南|文件|政策)(允许|要求|规定|指定|建议|对|怎么|有没有|有无|说|讲)`)
 
 // referenceWords are the words every match of referencePhrase contains.
 var referenceWords = []string{"指引", "指南", "文件", "规定", "政策"}
 
 // keptVerbs are the verbs after a document's name that a question may ask
 // about (指引允许吗): dropReferences keeps them.
-var keptVerbs = map[string]bool{"允许": true, "要求": true, "规定": true, "指定": true, "对": true, "怎么": true, "有没有": true, "有无": true}
+var keptVerbs = map[string]bool{"允许": true, "要求": true, "规定": true, "指定": true, "建议": true, "对": true, "怎么": true, "有没有": true, "有无": true}
 
 // dropReferences returns the normalised question without its pointers to
 // the text (see referencePhrase); the verb after the document's name (允许,

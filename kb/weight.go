@@ -71,6 +71,7 @@ var lightWords = map[string]bool{
 	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
 	"能否": true, "是否": true, "可否": true, "是不是": true, "不要": true,
 	"合规": true, "合不合规": true,
+	"行得通": true, "行不通": true, "走得通": true, "可行": true, "路子": true,
 }
 
 // functionPOS are the dictionary's part-of-speech tags of words that
@@ -126,6 +127,7 @@ var situationWords = map[string]bool{
 	"馆长": true, "园长": true, "校长": true, "院长": true, "老师": true, "站长": true,
 	"所长": true, "书记": true, "教学楼": true, "门诊楼": true, "一楼": true, "二楼": true,
 	"场馆": true, "校园": true, "馆里": true, "园里": true, "校里": true, "馆内": true,
+	"新馆": true, "点位": true, "站点": true,
 }
 
 // officeSuffix reports whether term names an office of a unit: a
