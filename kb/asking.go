@@ -3,6 +3,7 @@ package kb
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // People set the scene before they ask — 我们医院用市财政的钱做了个随访系统，
@@ -19,11 +20,12 @@ var (
 	// indefiniteCount matches 几 used as "several": after 好, 前, 这, 那, 过, 近 or 十 (好几万, 前几天, 这几年, 十几个), before
 	// 十, 百 or 千 (几十个), or a span of time looked back on (几年下来, 几年前).
 	indefiniteCount = regexp.MustCompile(`(好|前|这|那|过|近|十)几|几(十|百|千)|几(年|天|个月|周)(来|下来|前|以前|之前)`)
-	// phraseEnd ends a phrase of a question.
-	phraseEnd = regexp.MustCompile(`[,，;；。!！?？:：\n]`)
 	// interrogative matches what makes a phrase ask.
 	interrogative = regexp.MustCompile(`[?？吗呢么嘛谁几]|怎|什么|啥|哪|多少|如何|咋|是否|能否|可否|还是|多久|多长|多大|\p{Han}[不没]\p{Han}`)
 )
+
+// phraseEnds end a phrase of a question.
+const phraseEnds = ",，;；。!！?？:：\n"
 
 // phrase is one phrase of a question.
 type phrase struct {
@@ -40,8 +42,9 @@ func phrases(norm string) []phrase {
 	var out []phrase
 	for rest := norm; rest != ""; {
 		end := len(rest)
-		if loc := phraseEnd.FindStringIndex(rest); loc != nil {
-			end = loc[1]
+		if i := strings.IndexAny(rest, phraseEnds); i >= 0 {
+			_, size := utf8.DecodeRuneInString(rest[i:])
+			end = i + size
 		}
 		text := rest[:end]
 		rest = rest[end:]
