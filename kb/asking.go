@@ -77,3 +77,51 @@ func askedFor(norm string) wanted {
 	ask := askingPart(norm)
 	return wanted{types: askedTypes(ask), unit: askedUnit(ask)}
 }
+
+// markScene marks the terms of q that only the question's scene-setting
+// phrases have (qterm.scene) and reports whether it has any. An asking
+// phrase without a content word of its own (这样行吗, 可以吗) asks about
+// the phrase before it, which then asks too; a question whose asking
+// phrases have no content word at all has no scene (all of it is asked).
+func markScene(norm string, q []qterm) bool {
+	ps := phrases(norm)
+	if len(ps) < 2 {
+		return false
+	}
+	content := func(text string) bool {
+		for _, t := range q {
+			if t.w >= contentWeight && strings.Contains(text, t.term) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := len(ps) - 1; i > 0; i-- {
+		if ps[i].asking && !content(ps[i].text) {
+			ps[i-1].asking = true
+		}
+	}
+	var ask strings.Builder
+	scene := false
+	for _, p := range ps {
+		if p.asking {
+			ask.WriteString(p.text)
+		} else {
+			scene = true
+		}
+	}
+	a := ask.String()
+	if !scene || !content(a) {
+		return false
+	}
+	any := false
+	for i := range q {
+		q[i].scene = q[i].w > lightWeight && !strings.Contains(a, q[i].term)
+		any = any || q[i].scene
+	}
+	return any
+}
+
+// contentWeight is the weight from which a word says what a question is
+// about (heavyCovered counts such words).
+const contentWeight = 3

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"strings"
 	"testing"
 
 	"zhiyin/nlp"
@@ -40,6 +41,46 @@ func TestAskedForIgnoresScene(t *testing.T) {
 		}
 		if name != tt.unit {
 			t.Errorf("askedFor(%q).unit = %q, want %q", tt.question, name, tt.unit)
+		}
+	}
+}
+
+func TestMarkScene(t *testing.T) {
+	terms := func(ws ...string) []qterm {
+		var q []qterm
+		for i := 0; i < len(ws); i += 2 {
+			w := 5.0
+			if ws[i+1] == "light" {
+				w = lightWeight
+			}
+			q = append(q, qterm{term: ws[i], w: w})
+		}
+		return q
+	}
+	tests := []struct {
+		question string
+		q        []qterm
+		scene    []string // the terms marked as scene only
+	}{
+		// The scene comes first; the asking phrase has content of its own.
+		{"博物馆讲解系统要升级，机房服务器才买两年，接着用可以吗？", terms("讲解", "", "升级", "", "服务器", "", "接着用", ""), []string{"讲解", "升级", "服务器"}},
+		// 这样行吗 has no content: the phrase before it asks too.
+		{"园长想先采购设备，之后再补办存档备查，这样行吗？", terms("采购", "", "设备", "", "补办", "", "存档备查", ""), []string{"采购", "设备"}},
+		// One phrase: no scene.
+		{"存档备查啥时候要搞定？", terms("存档备查", "", "搞定", ""), nil},
+		// Only light words where it asks: all of it is asked.
+		{"我们单位想办个营业执照，怎么弄？", terms("单位", "", "营业执照", "", "弄", "light"), nil},
+	}
+	for _, tt := range tests {
+		got := markScene(nlp.Normalize(tt.question), tt.q)
+		var scene []string
+		for _, t := range tt.q {
+			if t.scene {
+				scene = append(scene, t.term)
+			}
+		}
+		if got != (len(tt.scene) > 0) || strings.Join(scene, " ") != strings.Join(tt.scene, " ") {
+			t.Errorf("markScene(%q) = %v, scene %v; want %v", tt.question, got, scene, tt.scene)
 		}
 	}
 }

@@ -255,9 +255,33 @@ func (m *matcher) unknownWeight() float64 {
 func (m *matcher) heavyCovered() int {
 	n := 0
 	for _, i := range m.hit {
-		if m.q[i].w >= 3 && m.covered(i) > 0 {
+		if m.q[i].w >= contentWeight && m.covered(i) > 0 {
 			n++
 		}
 	}
 	return n
+}
+
+// askCovered is the share of the weight of the question's asking terms
+// (those not only in its scene, see markScene) that the words compared last
+// cover; ok is false when the question has no scene.
+func (m *matcher) askCovered() (share float64, ok bool) {
+	all, got := 0.0, 0.0
+	for i, t := range m.q {
+		if t.scene {
+			ok = true
+			continue
+		}
+		if t.w <= lightWeight {
+			continue
+		}
+		all += t.w
+		if m.seen[i] {
+			got += m.covered(i) * t.w
+		}
+	}
+	if !ok || all == 0 {
+		return 0, false
+	}
+	return got / all, true
 }

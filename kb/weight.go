@@ -13,6 +13,7 @@ type qterm struct {
 	alts   []string // synonyms from the lexicon
 	groups []string // the index's tokens of its synonym groups (nlp.Synonyms.Groups)
 	domain bool     // a word of the domain lexicon
+	scene  bool     // only the question's scene-setting phrases have it (asking.go)
 	// parts are the dictionary words that make up a compound term
 	// (国产软硬件 → 国产, 软硬件), each with its synonyms: a clause that says
 	// 国产可控软硬件 covers the question's 国产软硬件 through them.
@@ -235,11 +236,13 @@ func (g *generation) query(text string) []qterm {
 // queryNorm is query of a question already normalised (answer has it at
 // hand: normalising again cost a question a second pass).
 func (g *generation) queryNorm(norm string) []qterm {
-	toks := g.an.ContentTokens(collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known))
+	text := collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known)
+	toks := g.an.ContentTokens(text)
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
 	}
+	markScene(text, out)
 	return out
 }
 
