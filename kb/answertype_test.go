@@ -103,7 +103,7 @@ func TestAnswerTypes(t *testing.T) {
 		{"网上办事项目照着什么标准来建", "申报建设网办项目时,应按照省、市网办大厅的建设要求建设。", true},
 	}
 	for _, tt := range tests {
-		if got := statedTypes(tt.clause).has(askedFor(nlp.Normalize(tt.question)).types); got != tt.answered {
+		if got := statedTypes(tt.clause).has(askedFor(phrases(nlp.Normalize(tt.question))).types); got != tt.answered {
 			t.Errorf("%q against %q: answerable = %v, want %v", tt.question, tt.clause, got, tt.answered)
 		}
 	}

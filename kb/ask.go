@@ -14,11 +14,10 @@ func (g *generation) answer(text string, prev *turn) (Answer, *turn) {
 	if !hasLetter(norm) {
 		return g.emptyReply(), nil
 	}
-	q := g.queryNorm(norm)
+	q, asked := g.readQuestion(norm)
 	if isSocial(q) {
 		return g.greetingReply(), nil
 	}
-	asked := askedFor(norm)
 	qtext := letters(norm)
 	m := g.newMatcher(q)
 	defer m.release()

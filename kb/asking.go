@@ -48,7 +48,7 @@ func phrases(norm string) []phrase {
 		}
 		text := rest[:end]
 		rest = rest[end:]
-		if strings.Trim(text, ",，;；。!！?？:：\n \t") == "" {
+		if strings.Trim(text, phraseEnds+" \t") == "" {
 			continue
 		}
 		out = append(out, phrase{text: text, asking: interrogative.MatchString(text)})
@@ -59,11 +59,21 @@ func phrases(norm string) []phrase {
 	return out
 }
 
-// askingPart returns the asking phrases of a normalised question, in
-// order.
-func askingPart(norm string) string {
+// readQuestion reads a normalised question once for everything answer
+// needs: its terms, with those of its scene marked, and what it asks for.
+// (A keyword search needs only the terms: queryNorm.)
+func (g *generation) readQuestion(norm string) ([]qterm, wanted) {
+	text := g.questionText(norm)
+	q := g.termsIn(text)
+	ps := phrases(text)
+	markScene(ps, q)
+	return q, askedFor(ps)
+}
+
+// askingText returns the asking phrases, in order.
+func askingText(ps []phrase) string {
 	var b strings.Builder
-	for _, p := range phrases(norm) {
+	for _, p := range ps {
 		if p.asking {
 			b.WriteString(p.text)
 		}
@@ -71,22 +81,21 @@ func askingPart(norm string) string {
 	return b.String()
 }
 
-// askedFor returns what the normalised question asks for besides its
-// topic, read from its asking phrases.
-func askedFor(norm string) wanted {
-	ask := askingPart(norm)
+// askedFor returns what a question asks for besides its topic, read from
+// its asking phrases.
+func askedFor(ps []phrase) wanted {
+	ask := askingText(ps)
 	return wanted{types: askedTypes(ask), unit: askedUnit(ask)}
 }
 
 // markScene marks the terms of q that only the question's scene-setting
-// phrases have (qterm.scene) and reports whether it has any. An asking
-// phrase without a content word of its own (这样行吗, 可以吗) asks about
-// the phrase before it, which then asks too; a question whose asking
-// phrases have no content word at all has no scene (all of it is asked).
-func markScene(norm string, q []qterm) bool {
-	ps := phrases(norm)
+// phrases have (qterm.scene). An asking phrase without a content word of
+// its own (这样行吗, 可以吗) asks about the phrase before it, which then asks
+// too; a question whose asking phrases have no content word at all has no
+// scene (all of it is asked).
+func markScene(ps []phrase, q []qterm) {
 	if len(ps) < 2 {
-		return false
+		return
 	}
 	content := func(text string) bool {
 		for _, t := range q {
@@ -96,15 +105,19 @@ func markScene(norm string, q []qterm) bool {
 		}
 		return false
 	}
+	asking := make([]bool, len(ps))
+	for i, p := range ps {
+		asking[i] = p.asking
+	}
 	for i := len(ps) - 1; i > 0; i-- {
-		if ps[i].asking && !content(ps[i].text) {
-			ps[i-1].asking = true
+		if asking[i] && !content(ps[i].text) {
+			asking[i-1] = true
 		}
 	}
 	var ask strings.Builder
 	scene := false
-	for _, p := range ps {
-		if p.asking {
+	for i, p := range ps {
+		if asking[i] {
 			ask.WriteString(p.text)
 		} else {
 			scene = true
@@ -112,14 +125,11 @@ func markScene(norm string, q []qterm) bool {
 	}
 	a := ask.String()
 	if !scene || !content(a) {
-		return false
+		return
 	}
-	any := false
 	for i := range q {
 		q[i].scene = q[i].w > lightWeight && !strings.Contains(a, q[i].term)
-		any = any || q[i].scene
 	}
-	return any
 }
 
 // contentWeight is the weight from which a word says what a question is

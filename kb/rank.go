@@ -163,17 +163,22 @@ func (g *generation) rank(m *matcher, asked wanted, qtext []rune) []scored {
 		if len(ci.faqVoc) > 0 {
 			s.cov = m.coverageMore(ci.faqVoc)
 		}
-		// The count of shared content words is read now, while the
-		// matcher holds the vocabulary's comparison (the FAQ questions'
-		// comparisons below replace it).
-		heavy := m.heavyCovered()
-		discount := unknown > 0 && s.cov >= suggestMinCov && heavy >= situationMinShared
-		askCov, scene := m.askCovered()
-		sceneOK := scene && askCov >= sceneMinAskCoverage && heavy >= sceneMinShared
 		// A clause covering less than suggestMinCov can be neither the
 		// answer (that needs minCoverage) nor a suggestion: the costlier
 		// features would change nothing anyone sees, so they are skipped.
+		var discount, sceneOK bool
 		if s.cov >= suggestMinCov {
+			// The count of shared content words and the asking words'
+			// coverage are read now, while the matcher holds the
+			// vocabulary's comparison (the FAQ questions' comparisons
+			// below replace it). The scene matters only to a clause
+			// short of minCoverage.
+			heavy := m.heavyCovered()
+			discount = unknown > 0 && heavy >= situationMinShared
+			if s.cov < minCoverage {
+				askCov, scene := m.askCovered()
+				sceneOK = scene && askCov >= sceneMinAskCoverage && heavy >= sceneMinShared
+			}
 			// An FAQ question's words are part of the clause's vocabulary,
 			// so it shares at most what the vocabulary covers: one whose
 			// similarity could not beat the best so far even then is

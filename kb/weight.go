@@ -233,16 +233,24 @@ func (g *generation) query(text string) []qterm {
 	return g.queryNorm(nlp.Normalize(text))
 }
 
-// queryNorm is query of a question already normalised (answer has it at
-// hand: normalising again cost a question a second pass).
+// queryNorm is query of a question already normalised.
 func (g *generation) queryNorm(norm string) []qterm {
-	text := collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known)
+	return g.termsIn(g.questionText(norm))
+}
+
+// questionText returns a normalised question without its asides (see
+// reference.go): the text its terms are read from.
+func (g *generation) questionText(norm string) string {
+	return collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known)
+}
+
+// termsIn returns the content terms of a question's text.
+func (g *generation) termsIn(text string) []qterm {
 	toks := g.an.ContentTokens(text)
 	out := make([]qterm, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, g.term(t.Term))
 	}
-	markScene(text, out)
 	return out
 }
 
