@@ -52,18 +52,26 @@ func dropReferences(norm string) string {
 // is asked, and its words (单位) would have to be covered by the clause, so
 // it is dropped: a note's first phrase, or what comes before 问. (A note's
 // later phrases are the situation — 来电：某局，新楼想弄个小间放交换机，问能否
-// 建 — and stay.)
+// 建 — and stay.) A help-desk's relayed report starts with who reported
+// it — 用户反映窗口要刷卡核验身份: the reporter (用户, 群众) is not what is
+// asked, and 用户 is a word of 三、（三）'s user authentication.
 var callerPrefix = regexp.MustCompile(
 	`^来电[:：]?[^,，。？?!！]{0,15}[,，]\s*((问|咨询)[:：]?\s*)?` +
 		`|^[^,，。？?!！:：\s]{0,12}?(问|想问|问一句|问下|问一下|求教|请教)[:：,，\s]+`)
 
+// reporterPrefix is the reporter of a relayed report (see callerPrefix).
+var reporterPrefix = regexp.MustCompile(`^有?(用户|群众|市民|居民|企业|来电人|办事人|客户|对方|老百姓|有人)(反映|反馈)[:：,，\s]*`)
+
 // dropCaller returns the normalised question without its caller prefix
 // (see callerPrefix), unless nothing would be left.
 func dropCaller(norm string) string {
-	if !strings.Contains(norm, "问") && !strings.Contains(norm, "求教") && !strings.Contains(norm, "请教") {
-		return norm
+	var loc []int
+	switch {
+	case strings.Contains(norm, "问") || strings.Contains(norm, "求教") || strings.Contains(norm, "请教"):
+		loc = callerPrefix.FindStringIndex(norm)
+	case strings.Contains(norm, "反映") || strings.Contains(norm, "反馈"):
+		loc = reporterPrefix.FindStringIndex(norm)
 	}
-	loc := callerPrefix.FindStringIndex(norm)
 	if loc == nil || loc[1] == len(norm) {
 		return norm
 	}

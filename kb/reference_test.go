@@ -42,6 +42,10 @@ func TestDropCaller(t *testing.T) {
 		{"请问存档备查什么时候做", "请问存档备查什么时候做"}, // no caller
 		{"我想问一下", "我想问一下"},                 // nothing would be left
 		{"领导问我为啥要把机房交出去", "领导问我为啥要把机房交出去"}, // 问 is the verb of the sentence
+		{"用户反映窗口要刷卡核验身份，想知道用哪种卡", "窗口要刷卡核验身份，想知道用哪种卡"},
+		{"群众反馈：同一份材料被要了好几遍", "同一份材料被要了好几遍"},
+		{"领导反映机房太挤", "领导反映机房太挤"}, // only a relayed report's reporter
+		{"来电的说方案改过一回了，还能改吗", "来电的说方案改过一回了，还能改吗"},
 	}
 	for _, tt := range tests {
 		if got := dropCaller(nlp.Normalize(tt.in)); got != nlp.Normalize(tt.want) {

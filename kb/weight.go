@@ -71,7 +71,7 @@ var lightWords = map[string]bool{
 	"吗": true, "了": true, "就": true, "搞": true, "弄": true, "做": true, "用": true,
 	"办": true, "现在": true, "一定": true, "直接": true, "自己": true,
 	"能否": true, "是否": true, "可否": true, "是不是": true, "不要": true,
-	"合规": true, "合不合规": true,
+	"合规": true, "合不合规": true, "想知道": true, "想了解": true, "知道": true, "了解": true,
 	"行得通": true, "行不通": true, "走得通": true, "可行": true, "路子": true,
 }
 
