@@ -98,41 +98,23 @@ var functionPOS = map[string]bool{
 	"uv": true, "ud": true, "ug": true, "y": true, "e": true, "o": true,
 }
 
-// situationWords name the people and places around the person asking: who
-// suggested or ordered something (领导, 供应商, 乙方) and whose office it is
-// (局里, 科室). Unit staff set the scene with them — 供应商说再拉条专线最稳，
-// 能这么搞吗 asks about 专线 — and the dictionary rates many of them rare
-// (处室, 局里 weigh as much as 专线), so a clause that settles the question
-// looked as if it missed half of it. Like the function words above, such a
-// word weighs as little as a modal word unless some clause's text uses it
-// (then it may be what the question is about). A question about one of
-// them that the guideline does not cover still has its other words to miss
-// (供应商资质有什么要求 → 资质). Organisation and place names the
-// dictionary tags as such (民政局, 番禺) and a help-desk note's 来电 are
-// treated alike.
-var situationWords = map[string]bool{
-	"领导": true, "上级": true, "上面": true, "同事": true, "老板": true, "主任": true,
-	"局长": true, "处长": true, "科长": true, "经办人": true,
-	"供应商": true, "厂家": true, "厂商": true, "销售": true, "集成商": true,
-	"承建商": true, "开发商": true, "服务商": true, "乙方": true, "甲方": true,
-	"局里": true, "处里": true, "科里": true, "区里": true, "市里": true, "所里": true,
-	"院里": true, "单位里": true, "处室": true, "科室": true, "办公室": true,
-	"楼里": true, "新楼": true, "大楼": true, "办公楼": true, "楼上": true, "楼下": true,
-	"区属": true, "辖区": true, "来电": true, "来电人": true, "客户": true, "对方": true,
-	"新人": true, "新同事": true, "联络员": true, "办事员": true, "经理": true, "项目经理": true,
-	"信息科": true, "信息中心": true, "区局": true, "市局": true,
-	// Kinds of institution a unit can be (医院保卫科想自建监控平台).
-	"医院": true, "学校": true, "中小学": true, "高校": true, "图书馆": true,
-	"博物馆": true, "文化馆": true, "体育馆": true, "体育场馆": true, "居委会": true,
-	"村委会": true, "卫生院": true, "派出所": true, "街道办": true, "服务中心": true,
-	"馆长": true, "园长": true, "校长": true, "院长": true, "老师": true, "站长": true,
-	"所长": true, "书记": true, "教学楼": true, "门诊楼": true, "一楼": true, "二楼": true,
-	"场馆": true, "校园": true, "馆里": true, "园里": true, "校里": true, "馆内": true,
-	"新馆": true, "点位": true, "站点": true,
-}
+// Scene words (the lexicon's SceneWord entries, nlp.SceneWord) name the
+// people and places around the person asking: who suggested or ordered
+// something (领导, 供应商, 乙方), whose office it is (局里, 科室), the kind of
+// unit and its premises (卫生院, 地下室) and whom it serves (读者). Unit
+// staff set the scene with them — 供应商说再拉条专线最稳，能这么搞吗 asks about
+// 专线 — and the dictionary rates many of them rare (处室, 局里 weigh as much
+// as 专线), so a clause that settles the question looked as if it missed
+// half of it. Like the function words above, such a word weighs as little as
+// a modal word unless some clause's text uses it (then it may be what the
+// question is about). A question about one of them that the guideline does
+// not cover still has its other words to miss (供应商资质有什么要求 → 资质).
+// Organisation and place names the dictionary tags as such (民政局, 番禺) and
+// a unit's office (保卫科, see officeSuffix) are treated alike. Editors keep
+// the list as data (corpus/lexicon/words.txt).
 
 // officeSuffix reports whether term names an office of a unit: a
-// dictionary word and 科, 处 or 股 (保卫科, 财务科, 人事处), a situation word
+// dictionary word and 科, 处 or 股 (保卫科, 财务科, 人事处), a scene word
 // like those above.
 func (g *generation) officeSuffix(term string) bool {
 	r := []rune(term)
@@ -287,7 +269,7 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (situationWords[term] || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || pos == "ns" || g.officeSuffix(term)) && !g.textHas(qt.id):
+	case !qt.domain && (g.an.Seg.Scene(term) || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || pos == "ns" || g.officeSuffix(term)) && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case (pos == "v" || g.an.Seg.POS(verb) == "v") && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))

@@ -1,6 +1,10 @@
 package kb
 
-import "testing"
+import (
+	"testing"
+
+	"zhiyin/nlp"
+)
 
 // A colloquial question wraps what it asks in words no clause uses —
 // 好多 (numeral), 那边 (pronoun), 手上 (place word) — which the general
@@ -74,11 +78,16 @@ func TestVerbWithComplementWeighsAsItsVerb(t *testing.T) {
 // None of them says what is asked, so they weigh like modal words — unless
 // a clause's text uses the word, which may then be what the question is
 // about. An FAQ question's wording does not make a word the guideline's.
+// The scene words are the lexicon's (an editor's list); the others are
+// known by their part of speech.
 func TestSituationWordsAndRoughCountsWeighLittle(t *testing.T) {
 	k := smallKnowledge()
+	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "来电", "医院", "馆长", "地下室"} {
+		k.Lexicon.Words = append(k.Lexicon.Words, nlp.Word{Text: w, Freq: 1000, POS: nlp.SceneWord})
+	}
 	k.FAQs = append(k.FAQs, FAQ{ID: "sit", Doc: "t", Clauses: []string{"1"}, Question: "局里这块还能建机房吗"})
 	g := newTestService(t, k).gen.Load()
-	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块", "便宜", "来电", "民政局", "合规", "保卫科", "医院", "馆长", "番禺"} {
+	for _, w := range []string{"供应商", "厂家", "局里", "科室", "处室", "领导", "新楼", "七八个", "十几套", "两三家", "能否", "这块", "便宜", "来电", "民政局", "合规", "保卫科", "医院", "馆长", "番禺", "地下室"} {
 		if got := g.term(w).w; got != lightWeight {
 			t.Errorf("weight of %s = %.1f, want %.1f", w, got, lightWeight)
 		}

@@ -17,6 +17,12 @@ func NewAnalyzer(words []Word, groups []SynonymGroup) (*Analyzer, error) {
 	all := make([]Word, 0, len(words)+len(syn.alts))
 	seen := map[string]bool{}
 	for _, w := range words {
+		if w.POS == SceneWord {
+			// A scene word marks a word; it does not take the place of
+			// the same word's domain or synonym entry.
+			all = append(all, w)
+			continue
+		}
 		n := Normalize(w.Text)
 		if seen[n] {
 			continue

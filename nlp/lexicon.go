@@ -15,6 +15,17 @@ type Word struct {
 // alley". Editors list such words with this tag (商报 1 x).
 const NotAWord = "x"
 
+// SceneWord is the part of speech of a lexicon entry that names the asker's
+// world rather than what is asked: who they are and whom they serve (民警,
+// 读者, 供应商), where they sit (卫生院, 地下室, 局里). People set the scene
+// with such words before they ask, and the general dictionary rates many of
+// them rare, so they would weigh as much as the topic; the engine weighs
+// them little unless a clause's text uses them (see kb's term weights).
+// Editors list them with this tag (敬老院 1 scene). A scene word keeps the
+// general dictionary's frequency and part of speech; one the dictionary
+// lacks is added with the entry's frequency, so that it is cut whole.
+const SceneWord = "scene"
+
 // SynonymGroup is a set of words that mean the same thing in the guidelines'
 // context: the formal term first, then the everyday words people use for it.
 type SynonymGroup []string

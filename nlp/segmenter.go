@@ -37,6 +37,7 @@ type Segmenter struct {
 	total    float64 // sum of dictionary frequencies, for Info
 	logTotal float64 // its natural log, for the DAG cut (gse's logT)
 	words    map[string]bool
+	scene    map[string]bool // the lexicon's SceneWord entries
 }
 
 // NewSegmenter builds a segmenter from the embedded general dictionary plus
@@ -48,13 +49,20 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 	b.WriteString(generalDict)
 	words := make(map[string]bool, len(domain))
 	var notWords []string
+	var sceneWords []Word
+	scene := map[string]bool{}
 	for _, w := range domain {
 		t := Normalize(w.Text)
 		if t == "" || strings.ContainsAny(t, " \t\n") {
 			return nil, fmt.Errorf("nlp: lexicon word %q is empty or contains space", w.Text)
 		}
-		if w.POS == NotAWord {
+		switch w.POS {
+		case NotAWord:
 			notWords = append(notWords, t)
+			continue
+		case SceneWord:
+			scene[t] = true
+			sceneWords = append(sceneWords, Word{Text: t, Freq: w.Freq})
 			continue
 		}
 		freq := w.Freq
@@ -71,7 +79,7 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 		}
 		b.WriteByte('\n')
 	}
-	s := &Segmenter{words: words}
+	s := &Segmenter{words: words, scene: scene}
 	s.seg.SkipLog = true
 	if err := s.seg.LoadDictStr(b.String()); err != nil {
 		return nil, fmt.Errorf("nlp: load dictionary: %w", err)
@@ -80,6 +88,17 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 	for _, t := range notWords {
 		// Deleting a word that is not in the dictionary is harmless.
 		_ = s.seg.RemoveToken(t)
+	}
+	for _, w := range sceneWords {
+		if !s.Known(w.Text) {
+			freq := w.Freq
+			if freq <= 0 {
+				freq = defaultWordFreq
+			}
+			if err := s.seg.AddToken(w.Text, float64(freq), "n"); err != nil {
+				return nil, fmt.Errorf("nlp: add scene word %q: %w", w.Text, err)
+			}
+		}
 	}
 	s.total = s.seg.Dict.TotalFreq()
 	s.logTotal = math.Log(s.total)
@@ -455,6 +474,14 @@ func (s *Segmenter) POS(term string) string {
 		return ""
 	}
 	return pos
+}
+
+// Scene reports whether term (normalised) is a scene word of the lexicon
+// (see SceneWord) and not a domain word: a word an editor has also put in
+// the domain lexicon or a synonym group (卫生院 in a group of
+// institutions) is one the guideline's answers use.
+func (s *Segmenter) Scene(term string) bool {
+	return s.scene[term] && !s.words[term]
 }
 
 // Domain reports whether term (normalised) is a word of the domain lexicon.

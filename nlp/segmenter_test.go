@@ -179,3 +179,39 @@ func TestNotAWordLeavesTheDictionary(t *testing.T) {
 		t.Error("商报 is still a word")
 	}
 }
+
+// An editor marks the words of the asker's world (SceneWord). A scene word
+// the dictionary lacks is cut whole; the mark does not make it a domain
+// word, and a word that is also a domain word stays one.
+func TestSceneWords(t *testing.T) {
+	plain, err := NewSegmenter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Known("交警中队") {
+		t.Fatal("the dictionary has 交警中队; the test needs a word it lacks")
+	}
+	seg, err := NewSegmenter([]Word{
+		{Text: "交警中队", Freq: 1000, POS: SceneWord},
+		{Text: "地下室", Freq: 1000, POS: SceneWord},
+		{Text: "信息科", Freq: 1000, POS: SceneWord},
+		{Text: "信息科", Freq: 1000, POS: "n"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(terms(seg.Tokens("交警中队的地下室")), " "); got != "交警中队 的 地下室" {
+		t.Errorf("Tokens = %q, want 交警中队 的 地下室", got)
+	}
+	for _, w := range []string{"交警中队", "地下室"} {
+		if !seg.Scene(w) || seg.Domain(w) {
+			t.Errorf("%s: Scene %v, Domain %v; want a scene word only", w, seg.Scene(w), seg.Domain(w))
+		}
+	}
+	if seg.Scene("信息科") || !seg.Domain("信息科") {
+		t.Error("信息科, also a domain word, should stay a domain word")
+	}
+	if seg.Freq("地下室") != plain.Freq("地下室") {
+		t.Error("a scene word the dictionary has should keep its frequency")
+	}
+}

@@ -579,14 +579,19 @@
     const [words, syns] = await Promise.all([get(A + '/lexicon/words'), get(A + '/lexicon/synonyms')]);
     const msg = el('div', {});
     const fail = (err) => msg.replaceChildren(errorBox(err));
-    const wordRows = words.words.map((w) => el('tr', {}, el('td', {}, w.text), el('td', { class: 'num' }, String(w.freq || '')), el('td', {}, w.pos === 'x' ? '非词（不切出）' : (w.pos || '')),
+    const wordRows = words.words.map((w) => el('tr', {}, el('td', {}, w.text), el('td', { class: 'num' }, String(w.freq || '')), el('td', {}, w.pos === 'x' ? '非词（不切出）' : w.pos === 'scene' ? '场景词（轻权重）' : (w.pos || '')),
       el('td', {}, can('editor') ? el('button', { type: 'button', class: 'secondary small', onclick: () => api('DELETE', A + '/lexicon/words/' + enc(w.text), undefined, { 'If-Match': w.etag }).then(route, fail) }, '删除') : '')));
     const synRows = syns.synonyms.map((s) => el('tr', {}, el('td', {}, s.words.join(' ＝ ')),
       el('td', {}, can('editor') ? el('button', { type: 'button', class: 'secondary small', onclick: () => api('DELETE', A + '/lexicon/synonyms/' + s.id, undefined, { 'If-Match': s.etag }).then(route, fail) }, '删除') : '')));
     const nw = el('input', { placeholder: '新词', 'aria-label': '新词' });
     // A "non-word" (pos x) takes a general-dictionary word out of the cut:
-    // 商报 in 供应商报的方案 (see nlp.NotAWord).
-    const nx = el('input', { type: 'checkbox', id: 'nw-x' });
+    // 商报 in 供应商报的方案 (see nlp.NotAWord). A "scene word" (pos scene)
+    // names the asker's world — 敬老院, 地下室 — and weighs little in a
+    // question (see nlp.SceneWord).
+    const nx = el('select', { id: 'nw-kind', 'aria-label': '词的类别' },
+      el('option', { value: '' }, '领域词'),
+      el('option', { value: 'scene', title: '提问人的单位、场所等背景词（如“敬老院”“地下室”）：问题中权重很轻' }, '场景词'),
+      el('option', { value: 'x', title: '误切问题的通用词（如“供应商报”中的“商报”）：从词典中删去' }, '非词'));
     const ns = el('input', { class: 'grow', placeholder: '同义词，空格分隔，正式用语在前', 'aria-label': '同义词组' });
     const seg = el('input', { id: 'seg-text', class: 'grow', value: '值班人员晚上要远程登录系统处理故障', 'aria-label': '分词预览' });
     const segOut = el('div', { id: 'seg-result' });
@@ -602,7 +607,7 @@
       el('section', { class: 'card' }, el('h3', {}, '分词预览（草稿词表）'), el('div', { class: 'row' }, seg, el('button', { type: 'button', class: 'primary', id: 'seg-btn', onclick: preview }, '切分')), segOut),
       el('div', { class: 'cols' },
         el('section', { class: 'card' }, el('h3', {}, `领域词（${words.words.length}）`),
-          can('editor') ? el('div', { class: 'row' }, nw, el('label', { title: '误切问题的通用词（如“供应商报”中的“商报”）：从词典中删去' }, nx, ' 非词'), el('button', { type: 'button', class: 'secondary small', onclick: () => api('POST', A + '/lexicon/words', nx.checked ? { text: nw.value.trim(), pos: 'x' } : { text: nw.value.trim() }).then(route, fail) }, '添加')) : '',
+          can('editor') ? el('div', { class: 'row' }, nw, nx, el('button', { type: 'button', class: 'secondary small', onclick: () => api('POST', A + '/lexicon/words', nx.value ? { text: nw.value.trim(), pos: nx.value } : { text: nw.value.trim() }).then(route, fail) }, '添加')) : '',
           el('table', { class: 'grid' }, el('tr', {}, el('th', {}, '词'), el('th', { class: 'num' }, '词频'), el('th', {}, '词性'), el('th', {}, '')), wordRows)),
         el('section', { class: 'card' }, el('h3', {}, `同义词组（${syns.synonyms.length}）`),
           can('editor') ? el('div', { class: 'row' }, ns, el('button', { type: 'button', class: 'secondary small', onclick: () => api('POST', A + '/lexicon/synonyms', { words: ns.value.trim().split(/\s+/) }).then(route, fail) }, '添加')) : '',
