@@ -80,10 +80,14 @@ const (
 // minCoverage. Measured with the in-memory harness on every development set
 // (about 3,700 questions, sets A–N and the call logs): 10 answers won for 2
 // out-of-scope questions answered; the development sets then included N1,
-// whose refusals had been read.
+// whose refusals had been read. Session 6, over sets A–O and the call logs
+// (3,689 answerable, 1,036 out of scope): the asking words' coverage needed
+// lowered from 0.70 to 0.55 answers 6 more questions (38 -> 32 refused), and
+// no out-of-scope question changes anywhere from 0.80 down to 0.50; 0.55 is
+// the middle of the range that gives the same answers.
 const (
 	sceneMinCoverage    = 0.50
-	sceneMinAskCoverage = 0.70
+	sceneMinAskCoverage = 0.55
 	sceneMinShared      = 2
 )
 
