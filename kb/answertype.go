@@ -167,9 +167,13 @@ var answerTypes = []answerType{
 	{
 		// A penalty (违规建机房会受到什么处罚, 要承担什么法律责任): the
 		// guideline names budget consequences (核减, 减少, 不予受理) and no
-		// penalties; a clause must state one of these.
-		name:   "penalty",
-		asks:   newPattern(`处罚|罚款|法律责任|追责|问责|处分|受到什么`),
+		// penalties; a clause must state one of these. 追责 and 问责 ask
+		// for one unless they ask whom it falls on (问责算谁的, 追责时算云平台
+		// 的还是使用单位的): that is who is responsible, which the clauses
+		// on security state.
+		name: "penalty",
+		asks: newPattern(`处罚|罚款|法律责任|(追责|问责)[^,，。？?!！谁哪还]*([,，。？?!！]|$)|处分|受到什么`,
+			"追责", "问责"),
 		states: newPattern(`处罚|罚款|追究|问责|处分|核减|减少|不予|不在|不再批准|约束`),
 	},
 	{
