@@ -89,3 +89,19 @@ func TestMergeInsertions(t *testing.T) {
 		t.Errorf("mergeInsertions = %v", got)
 	}
 }
+
+// 六十多个人要远程登系统 counts people; it says nothing of 个人 data.
+func TestSplitHeadcount(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"我们局六十多个人要在外面远程登系统", "我们局六十多个 人要在外面远程登系统"},
+		{"十来个人的小单位", "十来个 人的小单位"},
+		{"就我一个人懂电脑", "就我一个 人懂电脑"},
+		{"个人信息要脱敏吗", "个人信息要脱敏吗"},
+		{"涉及个人隐私的数据", "涉及个人隐私的数据"},
+	}
+	for _, tt := range tests {
+		if got := splitHeadcount(tt.in); got != tt.want {
+			t.Errorf("splitHeadcount(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -223,7 +223,7 @@ func (g *generation) queryNorm(norm string) []qterm {
 // questionText returns a normalised question without its asides (see
 // reference.go): the text its terms are read from.
 func (g *generation) questionText(norm string) string {
-	return collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known)
+	return splitHeadcount(collapseReduplication(dropReferences(dropCaller(norm)), g.an.Seg.Known))
 }
 
 // termsIn returns the content terms of a question's text.
