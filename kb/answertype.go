@@ -125,10 +125,12 @@ var answerTypes = []answerType{
 		// them, so such a question is refused rather than answered with
 		// the clause that names the thing. Only an adjective said of a
 		// thing in the question's last phrase asks it: 厂家说直接放公网上,
-		// 靠谱吗 asks whether the proposal is allowed.
+		// 靠谱吗 asks whether the proposal is allowed. Which of two is
+		// better (哪个质量更好) and whether a rule is fair (合理吗) are
+		// judgements too.
 		name: "judgement",
-		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便|准不准|准确吗|哪一?(个|款|家|种)(比较|更|最)?好|比[^较,;!。、?][^,;!。、?]{0,11}(好|强|差|安全|稳定|可靠|方便|划算)(吗|不|么|嘛|呢)?\??$`,
-			"稳定", "好用", "靠谱", "可靠", "方便", "先进", "成熟", "流畅", "便宜", "好", "比"),
+		asks: newPattern(`(^|[,;!。、])[^,;!。、]*\p{Han}{2}(稳定|好用|靠谱|可靠|方便|先进|成熟|流畅|便宜)(吗|不|么|嘛|呢|啊)?\??$|稳不稳定|好不好用|快不快|贵不贵|卡不卡|慢不慢|靠不靠谱|方不方便|准不准|准确吗|哪一?(个|款|家|种)(比较|更|最)?好|哪一?(个|款|家|种)[^,;!。、?]{1,4}(比较|更|最)(好|高|强|稳)|比[^较,;!。、?][^,;!。、?]{0,11}(好|强|差|安全|稳定|可靠|方便|划算)(吗|不|么|嘛|呢)?\??$|(合理|公平)(吗|不|么|嘛|呢)|合不合理`,
+			"稳定", "好用", "靠谱", "可靠", "方便", "先进", "成熟", "流畅", "便宜", "好", "高", "强", "稳", "比", "合理", "公平"),
 		states: newPattern(`稳定|可靠|便捷|方便|高效|成熟|先进|好用|流畅|便宜|性价比`),
 	},
 	{
