@@ -84,6 +84,16 @@ func askingText(ps []phrase) string {
 // askedFor returns what a question asks for besides its topic, read from
 // its asking phrases.
 func askedFor(ps []phrase) wanted {
+	if n := len(ps); n > 1 && yesNo(ps[n-1].text) {
+		// Only a phrase that ends its own question (…什么协议？GB/T 28181吗？)
+		// still asks.
+		kept := make([]phrase, n)
+		copy(kept, ps)
+		for i := range kept[:n-1] {
+			kept[i].asking = kept[i].asking && strings.ContainsAny(kept[i].text, "?？")
+		}
+		ps = kept
+	}
 	ask := askingText(ps)
 	return wanted{types: askedTypes(ask), unit: askedUnit(ask)}
 }
@@ -131,6 +141,22 @@ func markScene(ps []phrase, q []qterm) {
 		q[i].scene = q[i].w > lightWeight && !strings.Contains(a, q[i].term)
 	}
 }
+
+// whWord matches the interrogative words that ask for a fact.
+var whWord = regexp.MustCompile(`谁|几|怎|什么|啥|哪|多少|如何|咋|多久|多长|多大|还是`)
+
+// yesNo reports whether a question's last phrase asks yes or no (需要按年做个
+// 使用计划吗): then what the phrases before it ask without a question mark
+// of their own (资金什么时候花、花多少，) is the content of what it asks
+// about, not a fact asked for.
+func yesNo(last string) bool {
+	return strings.ContainsAny(last, "吗么嘛") && !whWord.MatchString(last) && proposal.MatchString(last)
+}
+
+// proposal matches the modal words of a yes-or-no question about what to
+// do. A last phrase without one offers an answer to the question before it
+// (要走什么协议,GB/T 28181吗?), which still asks.
+var proposal = regexp.MustCompile(`要|需|能|可以|可不可以|应|得|必须|行|允许|算`)
 
 // contentWeight is the weight from which a word says what a question is
 // about (heavyCovered counts such words).

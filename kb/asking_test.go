@@ -84,3 +84,31 @@ func TestMarkScene(t *testing.T) {
 		}
 	}
 }
+
+// A yes-or-no question about what to do (需要按年做个使用计划吗) asks no fact
+// that the phrases before it name (什么时候花、花多少); a question that
+// offers an answer (要走什么协议,GB/T 28181吗) still asks its question.
+func TestAskedForYesNo(t *testing.T) {
+	tests := []struct {
+		question string
+		asks     []string
+	}{
+		{"幼儿园的信息化资金什么时候花、花多少，需要按年做个使用计划吗？", nil},
+		{"视频监控接入平台要走什么协议,GB/T 28181吗?", []string{"technical"}},
+		{"预审要几个工作日？能加急吗？", []string{"duration"}},
+	}
+	for _, tt := range tests {
+		got := askedFor(phrases(nlp.Normalize(tt.question))).types
+		var want typeSet
+		for _, name := range tt.asks {
+			for i, at := range answerTypes {
+				if at.name == name {
+					want |= 1 << i
+				}
+			}
+		}
+		if got&want != want || (want == 0) != (got == 0) {
+			t.Errorf("askedFor(%q) = %v, want %v", tt.question, typeNames(got), tt.asks)
+		}
+	}
+}
