@@ -2,6 +2,7 @@ package kb
 
 import (
 	"regexp"
+	"strings"
 
 	"zhiyin/nlp"
 )
@@ -200,6 +201,22 @@ func verbParticle(term string) (verb string, kind particleKind) {
 	return "", noParticle
 }
 
+// reduplicatedVerb returns A of a word AA (问问, 试试, 查查) and "" for any
+// other term. A one-character verb said twice means doing it a little —
+// 领导说先问问能不能建, 答疑机器人能不能拿来试试 — and says no more than the
+// verb, but the dictionary rates many such words rare (问问 as rare as 审批),
+// so term reads one as its verb when no clause has the word. The
+// dictionary tags no single character, so the word's own tag (pos) decides:
+// a verb, a noun (问问) or no tag; reduplicated adverbs and time words (常常,
+// 天天) are function words already. 谢谢 and 拜拜 stay: they make a greeting.
+func reduplicatedVerb(term, pos string) string {
+	r := []rune(term)
+	if len(r) == 2 && r[0] == r[1] && (pos == "" || pos == "n" || strings.HasPrefix(pos, "v")) {
+		return string(r[0])
+	}
+	return ""
+}
+
 // particleKind is what follows the verb in verbParticle.
 type particleKind int
 
@@ -247,6 +264,9 @@ const maxCachedTerms = 100_000
 func (g *generation) term(term string) qterm {
 	if v, ok := g.terms.Load(term); ok {
 		return v.(qterm)
+	}
+	if v := reduplicatedVerb(term, g.an.Seg.POS(term)); v != "" && !socialWords[term] && !g.textHas(g.idOf(term)) {
+		return g.term(v)
 	}
 	verb, particle := verbParticle(term)
 	switch particle {

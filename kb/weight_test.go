@@ -98,3 +98,22 @@ func TestSituationWordsAndRoughCountsWeighLittle(t *testing.T) {
 		t.Errorf("weight of 供应商, which a clause now uses, = %.1f: it should help find it", got)
 	}
 }
+
+// 先问问能不能建 asks whether it may be built: 问问 says no more than 问,
+// though the dictionary rates it rare. A reduplicated adverb (常常) or a
+// greeting (谢谢) is not read as a verb.
+func TestReduplicatedVerbWeighsAsItsVerb(t *testing.T) {
+	g := newTestService(t, smallKnowledge()).gen.Load()
+	for _, w := range []string{"问问", "试试", "查查"} {
+		v := string([]rune(w)[0])
+		if got, want := g.term(w).w, g.term(v).w; got != want {
+			t.Errorf("weight of %s = %.1f, want its verb %s's %.1f", w, got, v, want)
+		}
+	}
+	if g.term("谢谢").term != "谢谢" {
+		t.Error("谢谢 was read as 谢")
+	}
+	if g.term("常常").term != "常常" {
+		t.Error("常常 was read as 常")
+	}
+}
