@@ -46,9 +46,13 @@ const (
 // Calibrated on kb/testdata/questions.tsv: out-of-scope refusals 64 -> 67
 // of 71, answerable unchanged, and the same for any minTextCoverage in
 // 0.1–0.2 with minFAQOnlySim in 0.25–0.3 (at 0.4, answerable questions are
-// lost).
+// lost). Session 6, over every development set (3,929 answerable, 1,096
+// out of scope): minTextCoverage 0.10 answers 4 more questions than 0.15
+// for one out-of-scope question answered (敬老院的老人申请高龄津贴) and one
+// answer changed (P1-077), with the same answers anywhere from 0.05 to 0.10;
+// it is set at the top of that range, the closest to the first calibration.
 const (
-	minTextCoverage = 0.15
+	minTextCoverage = 0.10
 	minFAQOnlySim   = 0.25
 )
 
