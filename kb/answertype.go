@@ -167,6 +167,16 @@ var answerTypes = []answerType{
 		states: newPattern(`名单|名录|以下单位`),
 	},
 	{
+		// Whose something is (数据到底归谁, 信息资源归谁所有, 攒下的数据算谁
+		// 的): the clause must say who owns it. 算谁的 said of a fault or
+		// a duty (出了安全问题算谁的) asks who is responsible, and is left
+		// to the clauses on security.
+		name: "owner",
+		asks: newPattern(`归谁所有|属于谁|归属|(数据|资料|信息|资源|台账|记录)[^,，。？?!！]{0,8}(算谁的|归谁|是谁的)`,
+			"归属", "算谁的", "归谁", "是谁的"),
+		states: newPattern(`所有|归属|所属`),
+	},
+	{
 		// A penalty (违规建机房会受到什么处罚, 要承担什么法律责任): the
 		// guideline names budget consequences (核减, 减少, 不予受理) and no
 		// penalties; a clause must state one of these. 追责 and 问责 ask
