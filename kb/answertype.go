@@ -113,11 +113,11 @@ var answerTypes = []answerType{
 		// An address: the guideline gives none, so 办公地址在哪里 is refused
 		// rather than answered with the clause that names the office.
 		// (Plain 在哪 is not asked here: 涉密系统部署在哪 is answered by
-		// 部署在电子政务内网.)
+		// 部署在电子政务内网.) 线路, 道路 and 思路 name no street.
 		name: "location",
 		asks: newPattern(`地址|什么地方|什么位置|办公地点|位于哪|(设在|位于|建在|搬到|在)(哪个|哪一个|什么)(区|街道|镇|路|楼|园区)[？?]?$|几楼|几层|哪栋|哪层|(机房|中心|大厅|办公室|窗口|办公楼)(在|设在|位于)(哪里|哪儿|哪)`,
 			"哪", "什么"),
-		states: newPattern(`路|街|号楼|大厦|大楼|位于|地址|所在地|行政区划`),
+		states: newPattern(`(^|[^线道思])路|街|号楼|大厦|大楼|位于|地址|所在地|行政区划`, "路"),
 	},
 	{
 		// A judgement of quality (政务云稳定吗, 国产数据库好不好用): the
