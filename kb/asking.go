@@ -18,8 +18,8 @@ import (
 // interrogative at all and are taken out first.
 var (
 	// indefiniteCount matches 几 used as "several": after 好, 前, 这, 那, 过, 近 or 十 (好几万, 前几天, 这几年, 十几个), before
-	// 十, 百 or 千 (几十个), or a span of time looked back on (几年下来, 几年前).
-	indefiniteCount = regexp.MustCompile(`(好|前|这|那|过|近|十)几|几(十|百|千)|几(年|天|个月|周)(来|下来|前|以前|之前)`)
+	// 十, 百 or 千 (几十个), or a span of time looked back on (几年下来, 几年前, 攒了几年的数据).
+	indefiniteCount = regexp.MustCompile(`(好|前|这|那|过|近|十)几|几(十|百|千)|几(年|天|个月|周)(来|下来|前|以前|之前)|(攒|存|积|用|跑|做|录|收)了几(年|天|个月|周)`)
 	// interrogative matches what makes a phrase ask.
 	interrogative = regexp.MustCompile(`[?？吗呢么嘛谁几]|怎|什么|啥|哪|多少|如何|咋|是否|能否|可否|还是|多久|多长|多大|\p{Han}[不没]\p{Han}`)
 )

@@ -32,6 +32,7 @@ func TestAskedForIgnoresScene(t *testing.T) {
 		{"系统上线好几年了，评估结果会影响什么", ""},
 		{"局里有十几套系统，等保要做几级", "级"},
 		{"前几年建的系统要请几名专家验收", "名"},
+		{"交通局攒了几年的刷卡数据，这样的项目算不算今年重点", ""},
 	}
 	for _, tt := range tests {
 		got := askedFor(phrases(nlp.Normalize(tt.question))).unit
