@@ -99,24 +99,25 @@ var functionPOS = map[string]bool{
 	"uv": true, "ud": true, "ug": true, "y": true, "e": true, "o": true,
 }
 
-// Scene words (the lexicon's SceneWord entries, nlp.SceneWord) name the
-// people and places around the person asking: who suggested or ordered
-// something (领导, 供应商, 乙方), whose office it is (局里, 科室), the kind of
-// unit and its premises (卫生院, 地下室) and whom it serves (读者). Unit
-// staff set the scene with them — 供应商说再拉条专线最稳，能这么搞吗 asks about
-// 专线 — and the dictionary rates many of them rare (处室, 局里 weigh as much
-// as 专线), so a clause that settles the question looked as if it missed
-// half of it. Like the function words above, such a word weighs as little as
-// a modal word unless some clause's text uses it (then it may be what the
-// question is about). A question about one of them that the guideline does
+// sceneWord reports whether term names the people and places around the
+// person asking: a scene word of the lexicon (nlp.SceneWord) — who
+// suggested or ordered something (领导, 供应商, 乙方), whose office it is
+// (局里, 科室), the kind of unit and its premises (卫生院, 地下室) — or an
+// office of a unit (保卫科, see officeSuffix). Unit staff set the scene with
+// them — 供应商说再拉条专线最稳，能这么搞吗 asks about 专线 — and the
+// dictionary rates many of them rare (处室, 局里 weigh as much as 专线), so a
+// clause that settles the question looked as if it missed half of it. Like
+// the function words above, such a word weighs as little as a modal word
+// unless some clause's text uses it (then it may be what the question is
+// about; see term). A question about one of them that the guideline does
 // not cover still has its other words to miss (供应商资质有什么要求 → 资质).
-// Organisation and place names the dictionary tags as such (民政局, 番禺) and
-// a unit's office (保卫科, see officeSuffix) are treated alike. Editors keep
-// the list as data (corpus/lexicon/words.txt).
+// Editors keep the list as data (corpus/lexicon/words.txt).
+func (g *generation) sceneWord(term string) bool {
+	return g.an.Seg.Scene(term) || g.officeSuffix(term)
+}
 
 // officeSuffix reports whether term names an office of a unit: a
-// dictionary word and 科, 处 or 股 (保卫科, 财务科, 人事处), a scene word
-// like those above.
+// dictionary word and 科, 处 or 股 (保卫科, 财务科, 人事处).
 func (g *generation) officeSuffix(term string) bool {
 	r := []rune(term)
 	if len(r) != 3 || (r[2] != '科' && r[2] != '处' && r[2] != '股') {
@@ -289,7 +290,10 @@ func (g *generation) term(term string) qterm {
 	}
 	pos := g.an.Seg.POS(term)
 	switch {
-	case !qt.domain && (g.an.Seg.Scene(term) || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || pos == "ns" || g.officeSuffix(term)) && !g.textHas(qt.id):
+	// Scene words, function words, adjectives and the names of
+	// organisations and places (民政局, 番禺: nt, ns) weigh little unless a
+	// clause's text has them.
+	case !qt.domain && (g.sceneWord(term) || functionPOS[pos] || adjectivePOS[pos] || pos == "nt" || pos == "ns") && !g.textHas(qt.id):
 		qt.w = lightWeight
 	case (pos == "v" || g.an.Seg.POS(verb) == "v") && !qt.domain && particle != noParticle:
 		qt.w = min(qt.w, g.w.weight(verb))
