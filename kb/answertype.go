@@ -168,6 +168,13 @@ var answerTypes = []answerType{
 		states: newPattern(`名单|名录|以下单位`),
 	},
 	{
+		// A document's number (本指引的发文文号是多少): the clause must give
+		// one (穗府办〔2017〕12号); the guideline states none of its own.
+		name:   "document number",
+		asks:   newPattern(`文号|发文字号|文件编号|发文号`),
+		states: newPattern(`〔|〕|号文|字第`),
+	},
+	{
 		// Whose something is (数据到底归谁, 信息资源归谁所有, 攒下的数据算谁
 		// 的): the clause must say who owns it. 算谁的 said of a fault or
 		// a duty (出了安全问题算谁的) asks who is responsible, and is left
