@@ -2,6 +2,7 @@ package kb
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,9 +21,15 @@ var (
 	// indefiniteCount matches 几 used as "several": after 好, 前, 这, 那, 过, 近 or 十 (好几万, 前几天, 这几年, 十几个), before
 	// 十, 百 or 千 (几十个), or a span of time looked back on (几年下来, 几年前, 攒了几年的数据).
 	indefiniteCount = regexp.MustCompile(`(好|前|这|那|过|近|十)几|几(十|百|千)|几(年|天|个月|周)(来|下来|前|以前|之前)|(攒|存|积|用|跑|做|录|收)了几(年|天|个月|周)`)
-	// interrogative matches what makes a phrase ask.
-	interrogative = regexp.MustCompile(`[?？吗呢么嘛谁几]|怎|什么|啥|哪|多少|如何|咋|是否|能否|可否|还是|多久|多长|多大|\p{Han}[不没]\p{Han}`)
+	// interrogative matches what makes a phrase ask: a question mark or
+	// particle, an interrogative word, or an A-not-A form (能不能).
+	interrogative = regexp.MustCompile(`[?？吗呢么嘛]|是否|能否|可否|\p{Han}[不没]\p{Han}|` + whWords)
+	// whWord matches the interrogative words that ask for a fact.
+	whWord = regexp.MustCompile(whWords)
 )
+
+// whWords are the interrogative words that ask for a fact (谁, 多少, 还是…).
+const whWords = `谁|几|怎|什么|啥|哪|多少|如何|咋|多久|多长|多大|还是`
 
 // phraseEnds end a phrase of a question.
 const phraseEnds = ",，;；。!！?？:：\n"
@@ -70,31 +77,31 @@ func (g *generation) readQuestion(norm string) ([]qterm, wanted) {
 	return q, askedFor(ps)
 }
 
-// askingText returns the asking phrases, in order.
-func askingText(ps []phrase) string {
+// joinPhrases returns the phrases keep(i) selects, in order.
+func joinPhrases(ps []phrase, keep func(i int) bool) string {
 	var b strings.Builder
-	for _, p := range ps {
-		if p.asking {
+	for i, p := range ps {
+		if keep(i) {
 			b.WriteString(p.text)
 		}
 	}
 	return b.String()
 }
 
+// askingText returns the asking phrases, in order.
+func askingText(ps []phrase) string {
+	return joinPhrases(ps, func(i int) bool { return ps[i].asking })
+}
+
 // askedFor returns what a question asks for besides its topic, read from
-// its asking phrases.
+// its asking phrases. After a yes-or-no last phrase (see yesNo) only a
+// phrase that ends its own question (…什么协议？GB/T 28181吗？) still asks.
 func askedFor(ps []phrase) wanted {
-	if n := len(ps); n > 1 && yesNo(ps[n-1].text) {
-		// Only a phrase that ends its own question (…什么协议？GB/T 28181吗？)
-		// still asks.
-		kept := make([]phrase, n)
-		copy(kept, ps)
-		for i := range kept[:n-1] {
-			kept[i].asking = kept[i].asking && strings.ContainsAny(kept[i].text, "?？")
-		}
-		ps = kept
-	}
-	ask := askingText(ps)
+	last := len(ps) - 1
+	yn := last > 0 && yesNo(ps[last].text)
+	ask := joinPhrases(ps, func(i int) bool {
+		return ps[i].asking && (!yn || i == last || strings.ContainsAny(ps[i].text, "?？"))
+	})
 	return wanted{types: askedTypes(ask), unit: askedUnit(ask)}
 }
 
@@ -124,26 +131,17 @@ func markScene(ps []phrase, q []qterm) {
 			asking[i-1] = true
 		}
 	}
-	var ask strings.Builder
-	scene := false
-	for i, p := range ps {
-		if asking[i] {
-			ask.WriteString(p.text)
-		} else {
-			scene = true
-		}
+	if !slices.Contains(asking, false) {
+		return // no scene: all of it is asked
 	}
-	a := ask.String()
-	if !scene || !content(a) {
+	a := joinPhrases(ps, func(i int) bool { return asking[i] })
+	if !content(a) {
 		return
 	}
 	for i := range q {
 		q[i].scene = q[i].w > lightWeight && !strings.Contains(a, q[i].term)
 	}
 }
-
-// whWord matches the interrogative words that ask for a fact.
-var whWord = regexp.MustCompile(`谁|几|怎|什么|啥|哪|多少|如何|咋|多久|多长|多大|还是`)
 
 // yesNo reports whether a question's last phrase asks yes or no (需要按年做个
 // 使用计划吗): then what the phrases before it ask without a question mark

@@ -12,7 +12,7 @@ import (
 // personal data. headcount cuts 个人 after a numeral into its measure word
 // and 人 by putting a space between them: the segmenter never joins across a
 // space.
-var headcount = regexp.MustCompile(`([0-9一二两三四五六七八九十百千几多来每])个人`)
+var headcount = regexp.MustCompile(`([0-9` + numerals + `多来每])个人`)
 
 // splitHeadcount returns norm with every headcount's 个人 cut (see
 // headcount).

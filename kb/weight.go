@@ -59,7 +59,11 @@ const (
 // countWord matches a number with its measure word (一台, 几个, 两套): how
 // many of a thing is rarely what a question is about.
 // Approximate counts (七八个, 十几套, 两三家) are counts too.
-var countWord = regexp.MustCompile(`^[一二两三四五六七八九十百千几半每]+[个台套次项家条位名种份张些天年月遍趟回下批轮类]$`)
+var countWord = regexp.MustCompile(`^[` + numerals + `半每]+[个台套次项家条位名种份张些天年月遍趟回下批轮类]$`)
+
+// numerals are the characters a Chinese number is written with (几 among
+// them: 几个 counts as 一个 does).
+const numerals = "一二两三四五六七八九十百千几"
 
 // lightWords are kept in questions (they carry rules) but weigh little.
 var lightWords = map[string]bool{
@@ -266,17 +270,18 @@ func (g *generation) term(term string) qterm {
 	if v, ok := g.terms.Load(term); ok {
 		return v.(qterm)
 	}
-	if v := reduplicatedVerb(term, g.an.Seg.POS(term)); v != "" && !socialWords[term] && !g.textHas(g.idOf(term)) {
+	pos, id := g.an.Seg.POS(term), g.idOf(term)
+	if v := reduplicatedVerb(term, pos); v != "" && !socialWords[term] && !g.textHas(id) {
 		return g.term(v)
 	}
 	verb, particle := verbParticle(term)
 	switch particle {
 	case aspectParticle:
-		if g.idOf(term) == noTerm && g.idOf(verb) != noTerm {
+		if id == noTerm && g.idOf(verb) != noTerm {
 			return g.term(verb)
 		}
 	case resultComplement:
-		if !g.textHas(g.idOf(term)) && g.textHas(g.idOf(verb)) && g.an.Seg.POS(term) == "v" {
+		if !g.textHas(id) && g.textHas(g.idOf(verb)) && pos == "v" {
 			return g.term(verb)
 		}
 	}
@@ -286,9 +291,8 @@ func (g *generation) term(term string) qterm {
 		alts:   g.an.Syn.Of(term),
 		groups: g.an.Syn.Groups(term),
 		domain: g.an.Seg.Domain(term),
-		id:     g.idOf(term),
+		id:     id,
 	}
-	pos := g.an.Seg.POS(term)
 	switch {
 	// Scene words, function words, adjectives and the names of
 	// organisations and places (民政局, 番禺: nt, ns) weigh little unless a

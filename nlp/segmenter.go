@@ -21,6 +21,14 @@ var generalDict string
 // high enough that a domain term beats the general words it could be cut into.
 const defaultWordFreq = 3000
 
+// freq is the entry's frequency, or defaultWordFreq when it states none.
+func (w Word) freq() int {
+	if w.Freq <= 0 {
+		return defaultWordFreq
+	}
+	return w.Freq
+}
+
 // Token is one word of a text with its byte offsets in the ORIGINAL text
 // (before normalisation), so that matches can be highlighted there.
 type Token struct {
@@ -65,14 +73,10 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 			sceneWords = append(sceneWords, Word{Text: t, Freq: w.Freq})
 			continue
 		}
-		freq := w.Freq
-		if freq <= 0 {
-			freq = defaultWordFreq
-		}
 		words[t] = true
 		b.WriteString(t)
 		b.WriteByte(' ')
-		b.WriteString(strconv.Itoa(freq))
+		b.WriteString(strconv.Itoa(w.freq()))
 		if w.POS != "" {
 			b.WriteByte(' ')
 			b.WriteString(w.POS)
@@ -91,11 +95,7 @@ func NewSegmenter(domain []Word) (*Segmenter, error) {
 	}
 	for _, w := range sceneWords {
 		if !s.Known(w.Text) {
-			freq := w.Freq
-			if freq <= 0 {
-				freq = defaultWordFreq
-			}
-			if err := s.seg.AddToken(w.Text, float64(freq), "n"); err != nil {
+			if err := s.seg.AddToken(w.Text, float64(w.freq()), "n"); err != nil {
 				return nil, fmt.Errorf("nlp: add scene word %q: %w", w.Text, err)
 			}
 		}
